@@ -1,0 +1,72 @@
+"""Optimistic locking for edit forms.
+
+An edit form carries the ``version`` of the record it was loaded from. If someone else saved
+the record in the meantime, the save is refused: the page shows the user's values beside the
+saved ones, keeps what they typed, and lets them save again knowingly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was loaded."""
+
+    def __init__(self, obj: Any) -> None:
+        super().__init__(f"{type(obj).__name__} {getattr(obj, 'id', '?')} changed since it was loaded")
+        self.obj = obj
+
+
+def check_version(obj: Any, submitted: Any) -> None:
+    """Refuse a save made from an older version of ``obj``."""
+    try:
+        submitted_version = int(submitted)
+    except (TypeError, ValueError):
+        raise StaleEdit(obj) from None
+    if submitted_version != obj.version:
+        raise StaleEdit(obj)
+
+
+@dataclass
+class ConflictRow:
+    label: str
+    mine: str
+    saved: str
+
+
+def conflict_rows(form: FlaskForm, saved: FlaskForm) -> list[ConflictRow]:
+    """Field by field, what the user typed against what is saved now, where they differ.
+
+    ``saved`` is the same form class filled from the stored record.
+    """
+    rows = []
+    for field in form:
+        if field.type in {"CSRFTokenField", "HiddenField", "SubmitField", "PasswordField"}:
+            continue
+        other = saved[field.name]
+        if _shown(field) != _shown(other):
+            rows.append(ConflictRow(str(field.label.text), _shown(field), _shown(other)))
+    return rows
+
+
+def _shown(field: Any) -> str:
+    data = field.data
+    choices = getattr(field, "choices", None)
+    if choices:
+        labels = {str(value): str(label) for value, label, *_ in _iter_choices(choices)}
+        if isinstance(data, list | tuple | set):
+            return ", ".join(sorted(labels.get(str(v), str(v)) for v in data))
+        return labels.get(str(data), "" if data is None else str(data))
+    if isinstance(data, bool):
+        return "✓" if data else "✗"
+    return "" if data is None else str(data)
+
+
+def _iter_choices(choices: Any) -> list[tuple]:
+    if isinstance(choices, dict):
+        return [c for group in choices.values() for c in group]
+    return list(choices)

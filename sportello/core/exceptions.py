@@ -1,0 +1,22 @@
+"""Exceptions services raise for views to turn into messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FieldError(Exception):
+    """A rule broken by one field's value; the view shows ``message`` next to that field."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class RuleError(Exception):
+    """A rule broken by the request as a whole; the view shows ``message`` at the top."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message

@@ -1,0 +1,44 @@
+"""The main navigation: one entry per part of the desk's work.
+
+Each part registers its entry when its blueprint is registered, so the menu shows what this
+installation has, in a fixed order, and only to the roles that may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+# The order the desk's parts appear in, whichever registers first.
+ORDER = ("people", "cases", "permits", "mediation", "housing", "jobs", "admin")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    title: Any  # a lazy translation
+    endpoint: str
+    roles: frozenset = field(default_factory=frozenset)  # empty: every role
+    active_prefix: str = ""
+
+
+def add_nav_entry(app: Flask, entry: NavEntry) -> None:
+    entries = app.extensions.setdefault("sportello_nav", [])
+    entries.append(entry)
+    entries.sort(key=lambda e: ORDER.index(e.key) if e.key in ORDER else len(ORDER))
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def navigation() -> dict:
+        if not current_user.is_authenticated:
+            return {"nav_entries": []}
+        entries = [
+            (e, request.path.startswith(e.active_prefix) if e.active_prefix else False)
+            for e in app.extensions.get("sportello_nav", [])
+            if not e.roles or current_user.role in e.roles
+        ]
+        return {"nav_entries": entries}

@@ -1,0 +1,9 @@
+// Small behaviours, no inline script anywhere (the Content-Security-Policy forbids it).
+document.addEventListener("DOMContentLoaded", () => {
+  // Buttons that need a second thought: <button data-confirm="Question?">
+  document.querySelectorAll("[data-confirm]").forEach((el) => {
+    el.addEventListener("click", (event) => {
+      if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+    });
+  });
+});
