@@ -73,7 +73,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # ---- translations of the operator UI ----------------------------------------------------------
 # Compiled catalogs (.mo) are built, never committed.
 translations: setup
-	@$(BIN)/pybabel compile -q -d translations
+	@$(BIN)/pybabel compile --statistics -d translations
 
 i18n-extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
+from sportello.core.forms import select_choices
 from sportello.core.roles import Role
 
 
@@ -68,7 +69,7 @@ class UserForm(FlaskForm):
             Email(_l("Enter a valid email address, like name@example.org.")),
         ],
     )
-    role = SelectField(_l("Role"), choices=Role.choices(), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=select_choices(Role.choices()), validators=[DataRequired()])
     desks = SelectMultipleField(
         _l("Desks"), coerce=int, description=_l("Administrators may have none; everyone else needs at least one.")
     )

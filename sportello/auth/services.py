@@ -239,7 +239,7 @@ def update_user(
 
 
 def set_active(user: User, active: bool, *, by: User) -> None:
-    if user is by and not active:
+    if user.id == by.id and not active:
         raise RuleError(_l("You cannot deactivate your own account."))
     _check_last_admin(user, user.role, active)
     if user.active == active:

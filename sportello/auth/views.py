@@ -17,7 +17,7 @@ from sportello.auth.models import Desk, User
 from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, conflict_rows
 from sportello.core.exceptions import FieldError, RuleError
-from sportello.core.forms import AuditFilterForm
+from sportello.core.forms import AuditFilterForm, select_choices
 from sportello.core.i18n import language_name
 from sportello.core.permissions import get_visible_or_404, public, require_roles
 from sportello.core.roles import Role
@@ -92,11 +92,14 @@ def logout():
 # ---- own account ------------------------------------------------------------------------------
 
 
+def _language_choices(automatic: str):
+    pairs = [("", automatic)] + [(code, language_name(code)) for code in current_app.config["UI_LOCALES"]]
+    return select_choices(pairs, lang=True)
+
+
 def _language_form(**kwargs) -> LanguageForm:
     form = LanguageForm(**kwargs)
-    form.language.choices = [("", _("As my browser asks"))] + [
-        (code, language_name(code)) for code in current_app.config["UI_LOCALES"]
-    ]
+    form.language.choices = _language_choices(_("As my browser asks"))
     return form
 
 
@@ -113,13 +116,14 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(user, form.current_password.data, form.new_password.data)
         except FieldError as error:
             _field_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # the session token changed: stay signed in here only
+            login_user(user)  # the session token changed: stay signed in here only
             flash(_("Your password has been changed. Other open sessions have been signed out."), "success")
             return redirect(url_for("auth.account"))
     language_form = _language_form(language=current_user.language or "", formdata=None)
@@ -150,10 +154,8 @@ def admin_index():
 
 def _user_form(user: User | None = None, **kwargs) -> UserForm:
     form = UserForm(obj=user, **kwargs)
-    form.desks.choices = [(d.id, d.name) for d in services.desks_for_choice(current_user)]
-    form.language.choices = [("", _("As the browser asks"))] + [
-        (code, language_name(code)) for code in current_app.config["UI_LOCALES"]
-    ]
+    form.desks.choices = select_choices((d.id, d.name) for d in services.desks_for_choice(current_user))
+    form.language.choices = _language_choices(_("As the browser asks"))
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.desks.data = sorted(user.desk_ids)
@@ -324,16 +326,13 @@ def edit_desk(desk_id: int):
 @require_roles(*ADMIN_ROLES)
 def audit_trail():
     form = AuditFilterForm(request.args)
-    actors = db.session.execute(
-        sa.select(User.id, User.name).where(User.id.in_(audit.AuditEntry.visible_to(current_user).with_only_columns(audit.AuditEntry.actor_id))).order_by(User.name)
-    ).all()
-    form.actor.choices = [("", _("Anyone"))] + [(str(i), n) for i, n in actors]
-    form.object_type.choices = [("", _("Any record"))] + [
-        (t, str(audit.object_title(t))) for t in audit.recorded_object_types(current_user)
-    ]
-    form.desk.choices = [("", _("Any desk"))] + [
-        (str(d.id), d.name) for d in db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name))
-    ]
+    actors = audit.recorded_actors(current_user)
+    form.actor.choices = select_choices([("", _("Anyone")), *((str(i), n) for i, n in actors)])
+    form.object_type.choices = select_choices(
+        [("", _("Any record")), *((t, audit.object_title(t)) for t in audit.recorded_object_types(current_user))]
+    )
+    desks = db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name))
+    form.desk.choices = select_choices([("", _("Any desk")), *((str(d.id), d.name) for d in desks)])
     entries = None
     if form.validate():
         query = audit.search(

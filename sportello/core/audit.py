@@ -292,6 +292,14 @@ def _start_of_day(day: date, zone: Any) -> datetime:
     return local.astimezone(UTC)
 
 
+def recorded_actors(user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the people who appear in the part of the trail ``user`` may read."""
+    actor_ids = AuditEntry.visible_to(user).with_only_columns(AuditEntry.actor_id).distinct()
+    model = AuditEntry.actor.property.mapper.class_
+    query = sa.select(model.id, model.name).where(model.id.in_(actor_ids)).order_by(model.name)
+    return [(row.id, row.name) for row in db.session.execute(query)]
+
+
 def recorded_object_types(user: Any) -> list[str]:
     query = AuditEntry.visible_to(user).with_only_columns(AuditEntry.object_type).distinct()
     return sorted(db.session.scalars(query))

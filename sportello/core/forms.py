@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from collections.abc import Iterable
+from typing import Any
+
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from sportello.core.audit import Action
+
+
+def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> list[SelectChoice]:
+    """``(value, label)`` pairs as select options; with ``lang`` each option is marked with its
+    language code, so screen readers pronounce language names correctly."""
+    return [
+        SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs
+    ]
 
 
 class AuditFilterForm(FlaskForm):
@@ -19,7 +30,7 @@ class AuditFilterForm(FlaskForm):
     q = StringField(_l("Record"), validators=[Optional(), Length(max=100)])
     actor = SelectField(_l("Who"), coerce=str, validators=[Optional()])
     action = SelectField(
-        _l("What"), choices=[("", _l("Any action"))] + Action.choices(), validators=[Optional()]
+        _l("What"), choices=select_choices([("", _l("Any action")), *Action.choices()]), validators=[Optional()]
     )
     object_type = SelectField(_l("Record type"), validators=[Optional()])
     desk = SelectField(_l("Desk"), coerce=str, validators=[Optional()])

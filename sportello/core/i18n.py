@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 
 from babel import Locale
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -20,6 +20,8 @@ def ui_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # command line: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     available = ui_locales()
     if current_user and current_user.is_authenticated and current_user.language in available:
         return current_user.language

@@ -1,0 +1,103 @@
+"""Every route x role x own/other desk, with the status each must answer.
+
+A new route must join ROUTES: test_every_route_is_in_the_table fails until it does.
+OK means the page was served or the action done (200, 302, or 422 for an empty form);
+403 means refused. Anonymous visitors are sent to the login page (GET) or refused (401).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sportello.core.roles import Role
+
+OK = "ok"
+PUBLIC = "public"
+ALL = {"admin": OK, "coordinator": OK, "operator": OK, "mediator": OK}
+ADMIN_ONLY = {"admin": OK, "coordinator": 403, "operator": 403, "mediator": 403}
+ADMIN_AREA = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": 403}
+OWN_DESK_COORDINATOR = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": 403}
+
+# (method, URL with {desk} / {user} placeholders, expected by role; a pair is (own desk, other desk))
+ROUTES = [
+    ("GET", "/", ALL),
+    ("GET", "/health", PUBLIC),
+    ("GET", "/login", PUBLIC),
+    ("POST", "/login", PUBLIC),
+    ("POST", "/logout", ALL),
+    ("GET", "/account", ALL),
+    ("POST", "/account/password", ALL),
+    ("POST", "/account/language", ALL),
+    ("GET", "/admin/", ADMIN_AREA),
+    ("GET", "/admin/users", ADMIN_ONLY),
+    ("GET", "/admin/users/new", ADMIN_ONLY),
+    ("POST", "/admin/users/new", ADMIN_ONLY),
+    ("GET", "/admin/users/{user}", ADMIN_ONLY),
+    ("POST", "/admin/users/{user}", ADMIN_ONLY),
+    ("POST", "/admin/users/{user}/active", ADMIN_ONLY),
+    ("POST", "/admin/users/{user}/reset-password", ADMIN_ONLY),
+    ("GET", "/admin/desks", ADMIN_AREA),
+    ("GET", "/admin/desks/new", ADMIN_ONLY),
+    ("POST", "/admin/desks/new", ADMIN_ONLY),
+    ("GET", "/admin/desks/{desk}", OWN_DESK_COORDINATOR),
+    ("POST", "/admin/desks/{desk}", OWN_DESK_COORDINATOR),
+    ("GET", "/admin/audit", ADMIN_AREA),
+]
+
+PLACEHOLDERS = {"{user}": "<int:user_id>", "{desk}": "<int:desk_id>"}
+
+
+def _rule_of(url: str) -> str:
+    for placeholder, converter in PLACEHOLDERS.items():
+        url = url.replace(placeholder, converter)
+    return url
+
+
+def _cases():
+    for method, url, expected in ROUTES:
+        scopes = ("own", "other") if "{" in url else ("own",)
+        roles = ["anonymous", *(r.value for r in Role)]
+        for role in roles:
+            for scope in scopes:
+                yield pytest.param(method, url, expected, role, scope, id=f"{method} {url} {role} {scope}")
+
+
+def test_every_route_is_in_the_table(app):
+    served = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {(method, _rule_of(url)) for method, url, _ in ROUTES}
+    assert served - listed == set(), "routes missing from tests/test_access.py"
+    assert listed - served == set(), "routes in the table that the app does not serve"
+
+
+@pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
+def test_access(client, login_as, make_user, desk, other_desk, db, method, url, expected, role, scope):
+    target_desk = desk if scope == "own" else other_desk
+    target_user = make_user(Role.OPERATOR, [target_desk])
+    db.session.commit()
+    path = url.replace("{desk}", str(target_desk.id)).replace("{user}", str(target_user.id))
+    if role != "anonymous":
+        login_as(role)
+
+    response = client.open(path, method=method)
+
+    if expected == PUBLIC:
+        assert response.status_code < 500 and response.status_code not in (401, 403), response.status_code
+        return
+    if role == "anonymous":
+        if method == "GET":
+            assert response.status_code == 302 and response.location.startswith("/login"), response.status_code
+        else:
+            assert response.status_code == 401
+        return
+    wanted = expected[role]
+    if isinstance(wanted, tuple):
+        wanted = wanted[0] if scope == "own" else wanted[1]
+    if wanted == OK:
+        assert response.status_code in (200, 302, 422), (response.status_code, response.get_data(as_text=True)[:500])
+    else:
+        assert response.status_code == wanted
