@@ -59,7 +59,9 @@ def seed() -> bool:
     set_system_actor("demo data")
     desks = {d["code"]: auth.create_desk({**d, "active": True}) for d in DESKS}
     for role, name, email, codes, language in USERS:
-        user, _ = auth.create_user(name=name, email=email, role=role, desks=[desks[c] for c in codes], language=language)
+        user, _ = auth.create_user(
+            name=name, email=email, role=role, desks=[desks[c] for c in codes], language=language
+        )
         user.password_hash = auth.hash_password(DEMO_PASSWORD)
         user.must_change_password = False
     db.session.flush()
@@ -84,7 +86,7 @@ def seed_command() -> None:
     if not logins:
         click.echo("The database already holds accounts; no demo data added.")
         return
-    click.echo("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
     click.echo("\nOpen http://127.0.0.1:5000\n")

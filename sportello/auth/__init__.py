@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     views.init_nav(app)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
-    audit.register_labels("User", models.USER_TITLE, models.USER_FIELD_TITLES)
+    audit.register_labels("User", models.USER_TITLE, models.USER_FIELD_TITLES, {"role": models.Role})
     audit.register_labels("Desk", models.DESK_TITLE, models.DESK_FIELD_TITLES)
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from sportello.core.forms import select_choices
@@ -20,7 +28,7 @@ class LoginForm(FlaskForm):
         _l("Email"),
         filters=[_strip],
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
-        render_kw={"autocomplete": "username", "autofocus": True},
+        render_kw={"autocomplete": "username", "autofocus": True, "dir": "ltr"},
     )
     password = PasswordField(
         _l("Password"),
@@ -47,7 +55,10 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("New password, again"),
-        validators=[DataRequired(_l("Type the new password again.")), EqualTo("new_password", _l("The two passwords differ."))],
+        validators=[
+            DataRequired(_l("Type the new password again.")),
+            EqualTo("new_password", _l("The two passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -68,6 +79,7 @@ class UserForm(FlaskForm):
             Length(max=254),
             Email(_l("Enter a valid email address, like name@example.org.")),
         ],
+        render_kw={"dir": "ltr"},
     )
     role = SelectField(_l("Role"), choices=select_choices(Role.choices()), validators=[DataRequired()])
     desks = SelectMultipleField(
@@ -78,7 +90,9 @@ class UserForm(FlaskForm):
 
 
 class DeskForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter the desk's name.")), Length(max=120)])
+    name = StringField(
+        _l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter the desk's name.")), Length(max=120)]
+    )
     code = StringField(
         _l("Code"),
         filters=[_strip, lambda v: v.upper() if isinstance(v, str) else v],
@@ -87,16 +101,20 @@ class DeskForm(FlaskForm):
             Regexp(r"^[A-Z]{2,8}$", message=_l("Use 2 to 8 letters, without spaces or digits.")),
         ],
         description=_l("Two to eight letters, used in case numbers such as RA-2026-000123."),
+        render_kw={"dir": "ltr"},
     )
     municipality = StringField(
         _l("Municipality"), filters=[_strip], validators=[DataRequired(_l("Enter the municipality.")), Length(max=120)]
     )
     address = StringField(_l("Address"), filters=[_strip], validators=[Optional(), Length(max=250)])
-    phone = StringField(_l("Phone"), filters=[_strip], validators=[Optional(), Length(max=40)])
+    phone = StringField(
+        _l("Phone"), filters=[_strip], validators=[Optional(), Length(max=40)], render_kw={"dir": "ltr", "type": "tel"}
+    )
     email = StringField(
         _l("Email"),
         filters=[_strip],
         validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address, like name@example.org."))],
+        render_kw={"dir": "ltr"},
     )
     opening_hours = TextAreaField(
         _l("Opening hours"),

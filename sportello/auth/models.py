@@ -13,7 +13,6 @@ from sportello.core.model import Timestamped, UTCDateTime, Versioned
 from sportello.core.roles import Role
 from sportello.extensions import db
 
-
 user_desks = sa.Table(
     "user_desks",
     db.metadata,

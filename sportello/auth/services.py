@@ -291,7 +291,9 @@ def _check_desk(desk: Desk | None, values: dict[str, Any]) -> None:
         clash = db.session.scalar(sa.select(Desk).where(sa.func.lower(getattr(Desk, field)) == values[field].lower()))
         if clash is not None and clash is not desk:
             message = (
-                _l("Another desk already has this name.") if field == "name" else _l("Another desk already uses this code.")
+                _l("Another desk already has this name.")
+                if field == "name"
+                else _l("Another desk already uses this code.")
             )
             raise FieldError(field, message)
 

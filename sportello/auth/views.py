@@ -253,7 +253,9 @@ def set_user_active(user_id: int):
         flash(str(error.message), "danger")
     else:
         db.session.commit()
-        flash(_("Account reactivated.") if active else _("Account deactivated; its open sessions have ended."), "success")
+        flash(
+            _("Account reactivated.") if active else _("Account deactivated; its open sessions have ended."), "success"
+        )
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
@@ -326,11 +328,7 @@ def edit_desk(desk_id: int):
 @require_roles(*ADMIN_ROLES)
 def audit_trail():
     form = AuditFilterForm(request.args)
-    actors = audit.recorded_actors(current_user)
-    form.actor.choices = select_choices([("", _("Anyone")), *((str(i), n) for i, n in actors)])
-    form.object_type.choices = select_choices(
-        [("", _("Any record")), *((t, audit.object_title(t)) for t in audit.recorded_object_types(current_user))]
-    )
+    form.object_type.choices = select_choices([("", _("Any record")), *audit.object_types()])
     desks = db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name))
     form.desk.choices = select_choices([("", _("Any desk")), *((str(d.id), d.name) for d in desks)])
     entries = None
@@ -338,7 +336,7 @@ def audit_trail():
         query = audit.search(
             current_user,
             text=form.q.data,
-            actor_id=int(form.actor.data) if form.actor.data else None,
+            actor=form.actor.data,
             action=form.action.data or None,
             object_type=form.object_type.data or None,
             desk_id=int(form.desk.data) if form.desk.data else None,

@@ -182,6 +182,7 @@ def record(
     worked out: every field for a creation or deletion, what changed for an update. An update
     that changed nothing writes nothing and returns None.
     """
+    obj = getattr(obj, "_get_current_object", lambda: obj)()  # current_user is a proxy
     session = db.session
     if changes is None and action is Action.UPDATE:
         changes = pending_changes(obj)  # before the flush forgets what changed
@@ -233,12 +234,23 @@ def _stamp_authors(session: Session, flush_context: Any, instances: Any) -> None
 
 OBJECT_TITLES: dict[str, Any] = {}
 FIELD_TITLES: dict[str, Any] = {}
+VALUE_TITLES: dict[str, dict[str, Any]] = {}
 
 
-def register_labels(object_type: str, title: Any, fields: dict[str, Any]) -> None:
-    """Let the audit page show a part's record type and field names in the reader's language."""
+def register_labels(
+    object_type: str, title: Any, fields: dict[str, Any], values: dict[str, type[LabelledEnum]] | None = None
+) -> None:
+    """Let the audit page show a part's record type, field names and coded values (enumerations)
+    in the reader's language."""
     OBJECT_TITLES[object_type] = title
     FIELD_TITLES.update(fields)
+    for field, enumeration in (values or {}).items():
+        VALUE_TITLES[field] = {member.value: member.title for member in enumeration}
+
+
+def object_types() -> list[tuple[str, Any]]:
+    """The record types the trail knows, with their titles."""
+    return sorted(OBJECT_TITLES.items(), key=lambda item: str(item[1]))
 
 
 def object_title(object_type: str) -> Any:
@@ -256,7 +268,7 @@ def search(
     user: Any,
     *,
     text: str | None = None,
-    actor_id: int | None = None,
+    actor: str | None = None,
     action: str | None = None,
     object_type: str | None = None,
     desk_id: int | None = None,
@@ -268,10 +280,9 @@ def search(
 
     query = AuditEntry.visible_to(user)
     if text:
-        like = f"%{text.strip()}%"
-        query = query.where(sa.or_(AuditEntry.object_label.ilike(like), AuditEntry.actor_label.ilike(like)))
-    if actor_id:
-        query = query.where(AuditEntry.actor_id == actor_id)
+        query = query.where(AuditEntry.object_label.ilike(f"%{text.strip()}%"))
+    if actor:
+        query = query.where(AuditEntry.actor_label.ilike(f"%{actor.strip()}%"))
     if action:
         query = query.where(AuditEntry.action == Action(action))
     if object_type:
@@ -292,23 +303,13 @@ def _start_of_day(day: date, zone: Any) -> datetime:
     return local.astimezone(UTC)
 
 
-def recorded_actors(user: Any) -> list[tuple[int, str]]:
-    """(id, name) of the people who appear in the part of the trail ``user`` may read."""
-    actor_ids = AuditEntry.visible_to(user).with_only_columns(AuditEntry.actor_id).distinct()
-    model = AuditEntry.actor.property.mapper.class_
-    query = sa.select(model.id, model.name).where(model.id.in_(actor_ids)).order_by(model.name)
-    return [(row.id, row.name) for row in db.session.execute(query)]
-
-
-def recorded_object_types(user: Any) -> list[str]:
-    query = AuditEntry.visible_to(user).with_only_columns(AuditEntry.object_type).distinct()
-    return sorted(db.session.scalars(query))
-
-
-def shown_value(value: Any) -> str:
+def shown_value(value: Any, field: str = "") -> str:
     """A stored value as the audit page shows it."""
     from flask_babel import gettext
 
+    titles = VALUE_TITLES.get(field)
+    if titles and isinstance(value, str) and value in titles:
+        return str(titles[value])
     if value is None or value == "" or value == []:
         return "—"
     if value is True:

@@ -22,8 +22,7 @@ MESSAGES = {
 }
 
 CSRF_MESSAGE = _l(
-    "This form had expired or was sent without its security token. "
-    "Go back, reload the page and send it again."
+    "This form had expired or was sent without its security token. Go back, reload the page and send it again."
 )
 
 

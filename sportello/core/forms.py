@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -16,9 +16,7 @@ from sportello.core.audit import Action
 def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> list[SelectChoice]:
     """``(value, label)`` pairs as select options; with ``lang`` each option is marked with its
     language code, so screen readers pronounce language names correctly."""
-    return [
-        SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs
-    ]
+    return [SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs]
 
 
 class AuditFilterForm(FlaskForm):
@@ -28,7 +26,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Record"), validators=[Optional(), Length(max=100)])
-    actor = SelectField(_l("Who"), coerce=str, validators=[Optional()])
+    actor = StringField(_l("Who"), validators=[Optional(), Length(max=100)])
     action = SelectField(
         _l("What"), choices=select_choices([("", _l("Any action")), *Action.choices()]), validators=[Optional()]
     )

@@ -22,7 +22,9 @@ DESK_DAY = [
     {
         "key": "appointments",
         "title": _l("Today's appointments"),
-        "empty": _l("Appointments booked for today at your desks will appear here, with the time, the person and the place."),
+        "empty": _l(
+            "Appointments booked for today at your desks will appear here, with the time, the person and the place."
+        ),
     },
     {
         "key": "follow_ups",

@@ -11,22 +11,45 @@ from sportello.demo import DEMO_PASSWORD, USERS
 
 def test_create_admin_from_the_command_line(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create-admin", "--name", "Elena Ricci", "--email", "Elena@Example.org",
-                                 "--password", "a long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--name",
+            "Elena Ricci",
+            "--email",
+            "Elena@Example.org",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(sa.select(User).where(User.email == "elena@example.org")).one()
     assert user.role is Role.ADMIN and user.active and not user.must_change_password
 
-    again = runner.invoke(args=["users", "create-admin", "--name", "E", "--email", "elena@example.org",
-                                "--password", "a long enough password"])
+    again = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--name",
+            "E",
+            "--email",
+            "elena@example.org",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert again.exit_code != 0 and "già" in again.output  # messages in the default language
-    short = runner.invoke(args=["users", "create-admin", "--name", "E", "--email", "x@example.org", "--password", "short"])
+    short = runner.invoke(
+        args=["users", "create-admin", "--name", "E", "--email", "x@example.org", "--password", "short"]
+    )
     assert short.exit_code != 0 and "10 characters" in short.output
 
 
 def test_create_admin_prompts(app, db):
     result = app.test_cli_runner().invoke(
-        args=["users", "create-admin"], input="Paolo Greco\npaolo@example.org\na long enough password\na long enough password\n"
+        args=["users", "create-admin"],
+        input="Paolo Greco\npaolo@example.org\na long enough password\na long enough password\n",
     )
     assert result.exit_code == 0, result.output
     assert db.session.scalars(sa.select(User).where(User.email == "paolo@example.org")).one()

@@ -22,8 +22,10 @@ NEW_DESK = {
 
 
 def _form(desk: Desk, **changes) -> dict:
-    data = {k: getattr(desk, k) for k in ("name", "code", "municipality", "address", "phone", "email",
-                                          "opening_hours", "print_header")}
+    data = {
+        k: getattr(desk, k)
+        for k in ("name", "code", "municipality", "address", "phone", "email", "opening_hours", "print_header")
+    }
     data.update(version=desk.version, active="y" if desk.active else "")
     data.update(changes)
     return data
@@ -44,8 +46,9 @@ def test_desk_errors_keep_what_was_typed(client, login_as, db, desk):
     assert response.status_code == 422
     assert "Another desk already uses this code." in text_of(response)
     assert "Piazza dei Martiri 1" in response.get_data(as_text=True)
-    response = client.post("/admin/desks/new", data={**NEW_DESK, "code": "L1", "email": "nope",
-                                                     "opening_hours": "x" * 2001})
+    response = client.post(
+        "/admin/desks/new", data={**NEW_DESK, "code": "L1", "email": "nope", "opening_hours": "x" * 2001}
+    )
     text = text_of(response)
     assert response.status_code == 422
     assert "Use 2 to 8 letters" in text and "Enter a valid email address" in text and "2000" in text

@@ -26,8 +26,16 @@ def _form(user: User, **changes) -> dict:
 
 def test_admin_creates_user_with_a_temporary_password(client, login_as, db, desk, app):
     login_as(Role.ADMIN, language="en")
-    response = client.post("/admin/users/new", data={"name": "Luca Neri", "email": "Luca.Neri@Example.org",
-                                                     "role": "operator", "desks": [desk.id], "language": "it"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Luca Neri",
+            "email": "Luca.Neri@Example.org",
+            "role": "operator",
+            "desks": [desk.id],
+            "language": "it",
+        },
+    )
     assert response.status_code == 200
     password = re.search(r'class="temporary-password">([^<]+)<', response.get_data(as_text=True)).group(1)
     user = db.session.scalars(sa.select(User).where(User.email == "luca.neri@example.org")).one()
@@ -38,8 +46,14 @@ def test_admin_creates_user_with_a_temporary_password(client, login_as, db, desk
     assert login(other, "luca.neri@example.org", password).status_code == 302
     response = other.get("/")
     assert response.status_code == 302 and response.location == "/account"
-    response = other.post("/account/password", data={"current_password": password, "new_password": "a new long passphrase",
-                                                     "confirm": "a new long passphrase"})
+    response = other.post(
+        "/account/password",
+        data={
+            "current_password": password,
+            "new_password": "a new long passphrase",
+            "confirm": "a new long passphrase",
+        },
+    )
     assert response.status_code == 302
     assert other.get("/").status_code == 200
 
@@ -48,8 +62,9 @@ def test_create_user_errors_stay_next_to_the_fields_and_keep_input(client, login
     login_as(Role.ADMIN, language="en")
     taken = make_user(Role.OPERATOR, [desk])
     db.session.commit()
-    response = client.post("/admin/users/new", data={"name": "Ada", "email": taken.email, "role": "operator",
-                                                     "desks": [desk.id]})
+    response = client.post(
+        "/admin/users/new", data={"name": "Ada", "email": taken.email, "role": "operator", "desks": [desk.id]}
+    )
     assert response.status_code == 422
     assert "Another account already uses this email address." in text_of(response)
     assert 'value="Ada"' in response.get_data(as_text=True)
@@ -78,7 +93,9 @@ def test_stale_edit_shows_both_versions_and_loses_nothing(client, login_as, make
     assert other.post(f"/admin/users/{target.id}", data=_form(target, name="Fatima Z. Bennani")).status_code == 302
 
     # Our save, made from the version we loaded, is refused: both versions shown, ours kept.
-    response = client.post(f"/admin/users/{target.id}", data=_form(target, name="Fatima Zahra Alaoui", version=loaded_version))
+    response = client.post(
+        f"/admin/users/{target.id}", data=_form(target, name="Fatima Zahra Alaoui", version=loaded_version)
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Someone else saved this record" in text_of(response)
@@ -88,7 +105,9 @@ def test_stale_edit_shows_both_versions_and_loses_nothing(client, login_as, make
 
     # Saving again from the page (which now carries the new version) keeps ours, knowingly.
     new_version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
-    response = client.post(f"/admin/users/{target.id}", data=_form(target, name="Fatima Zahra Alaoui", version=new_version))
+    response = client.post(
+        f"/admin/users/{target.id}", data=_form(target, name="Fatima Zahra Alaoui", version=new_version)
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, target.id).name == "Fatima Zahra Alaoui"
@@ -146,18 +165,28 @@ def test_user_list_filters(client, login_as, make_user, db, desk):
 
 def test_change_own_password_rules(client, login_as, db):
     login_as(Role.OPERATOR, language="en")
-    wrong = client.post("/account/password", data={"current_password": "nope", "new_password": "another long one",
-                                                   "confirm": "another long one"})
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "nope", "new_password": "another long one", "confirm": "another long one"},
+    )
     assert wrong.status_code == 422 and "This is not your current password." in text_of(wrong)
-    short = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    short = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"}
+    )
     assert short.status_code == 422 and "between 10 and 128" in text_of(short)
-    differ = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "another long one",
-                                                    "confirm": "another long two"})
+    differ = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "another long one", "confirm": "another long two"},
+    )
     assert differ.status_code == 422 and "The two passwords differ." in text_of(differ)
-    weak = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "aaaaaaaaaaaa",
-                                                  "confirm": "aaaaaaaaaaaa"})
+    weak = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa"},
+    )
     assert weak.status_code == 422 and "too easy to guess" in text_of(weak)
-    ok = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "another long one",
-                                                "confirm": "another long one"})
+    ok = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "another long one", "confirm": "another long one"},
+    )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200  # this session stays signed in

@@ -21,7 +21,9 @@ def _entries(db, **where):
 def test_create_update_record_structured_diffs(app, db, desk):
     with app.test_request_context():
         audit.set_system_actor("test")
-        user, _ = services.create_user(name="Nadia Rossi", email="nadia@example.org", role=Role.OPERATOR, desks=[desk], language="it")
+        user, _ = services.create_user(
+            name="Nadia Rossi", email="nadia@example.org", role=Role.OPERATOR, desks=[desk], language="it"
+        )
         created = _entries(db, action=Action.CREATE, object_type="User")[-1]
         assert created.object_id == user.id
         assert created.actor_label == "test"
@@ -29,8 +31,15 @@ def test_create_update_record_structured_diffs(app, db, desk):
         assert created.changes["desks"] == [None, [desk.name]]
         assert "password_hash" not in created.changes and "session_token" not in created.changes
 
-        services.update_user(user, version=user.version, name="Nadia Rossi Bianchi", email="nadia@example.org",
-                             role=Role.COORDINATOR, desks=[desk], language="it")
+        services.update_user(
+            user,
+            version=user.version,
+            name="Nadia Rossi Bianchi",
+            email="nadia@example.org",
+            role=Role.COORDINATOR,
+            desks=[desk],
+            language="it",
+        )
         updated = _entries(db, action=Action.UPDATE, object_type="User")[-1]
         assert updated.changes == {"name": ["Nadia Rossi", "Nadia Rossi Bianchi"], "role": ["operator", "coordinator"]}
         assert updated.desk_id == desk.id
@@ -55,8 +64,10 @@ def test_password_changes_are_recorded_without_the_hash(app, db, make_user, desk
 
 def test_changes_through_the_app_name_the_user(client, login_as, db, desk):
     admin = login_as(Role.ADMIN)
-    client.post(f"/admin/desks/{desk.id}", data={"name": desk.name, "code": desk.code, "municipality": "Ravenna",
-                                                  "version": desk.version, "active": "y"})
+    client.post(
+        f"/admin/desks/{desk.id}",
+        data={"name": desk.name, "code": desk.code, "municipality": "Ravenna", "version": desk.version, "active": "y"},
+    )
     entry = _entries(db, action=Action.UPDATE, object_type="Desk")[-1]
     assert entry.actor_id == admin.id
     assert entry.changes == {"municipality": ["Bologna", "Ravenna"]}
@@ -66,8 +77,10 @@ def test_changes_through_the_app_name_the_user(client, login_as, db, desk):
 
 def test_admin_page_lists_and_filters(client, login_as, db, desk, other_desk):
     login_as(Role.ADMIN, language="en")
-    client.post(f"/admin/desks/{desk.id}", data={"name": desk.name, "code": desk.code, "municipality": "Ravenna",
-                                                  "version": desk.version, "active": "y"})
+    client.post(
+        f"/admin/desks/{desk.id}",
+        data={"name": desk.name, "code": desk.code, "municipality": "Ravenna", "version": desk.version, "active": "y"},
+    )
     page = text_of(client.get("/admin/audit"))
     assert "Changed" in page and "Municipality" in page and "Ravenna" in page
     filtered = text_of(client.get("/admin/audit?action=login"))

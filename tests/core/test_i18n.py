@@ -34,7 +34,9 @@ def test_lang_parameter_beats_the_browser_and_is_remembered(client):
     assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)
     assert "Sign in" in text_of(response)
     # Posting the form keeps the language chosen on the page.
-    response = client.post("/login", data={"email": "x@example.org", "password": "nope"}, headers={"Accept-Language": "ar"})
+    response = client.post(
+        "/login", data={"email": "x@example.org", "password": "nope"}, headers={"Accept-Language": "ar"}
+    )
     assert "Wrong email or password." in text_of(response)
 
 
@@ -78,10 +80,34 @@ def test_dates_follow_the_locale(client, login_as):
     english = text_of(client.get("/"))
     client.post("/account/language", data={"language": "it"})
     italian = text_of(client.get("/"))
-    months_en = ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")
-    months_it = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-                 "settembre", "ottobre", "novembre", "dicembre")
+    months_en = (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+    months_it = (
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    )
     assert any(m in english for m in months_en)
     assert any(m in italian for m in months_it)
 
@@ -105,9 +131,25 @@ def _ids(catalog) -> set:
 def fresh_template(tmp_path_factory):
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "--no-location", "-o", str(out), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(out),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with out.open("rb") as f:
         return read_po(f)
@@ -118,7 +160,9 @@ def test_catalog_template_is_up_to_date(fresh_template):
         committed = read_po(f)
     missing = _ids(fresh_template) - _ids(committed)
     stale = _ids(committed) - _ids(fresh_template)
-    assert not missing and not stale, f"run `make i18n-update`; new: {sorted(map(str, missing))[:10]}, gone: {sorted(map(str, stale))[:10]}"
+    assert not missing and not stale, (
+        f"run `make i18n-update`; new: {sorted(map(str, missing))[:10]}, gone: {sorted(map(str, stale))[:10]}"
+    )
 
 
 @pytest.mark.parametrize("locale", SHIPPED)
@@ -126,7 +170,9 @@ def test_shipped_catalog_is_complete(fresh_template, locale):
     with (ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f, locale=locale)
     assert _ids(catalog) == _ids(fresh_template), f"run `make i18n-update` and translate {locale}"
-    untranslated = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    untranslated = [
+        m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == [], f"{locale}: {len(untranslated)} untranslated, e.g. {untranslated[:5]}"
     assert fuzzy == [], f"{locale}: fuzzy entries {fuzzy[:5]}"

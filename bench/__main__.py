@@ -1,0 +1,180 @@
+"""``make bench``: time the named pages at two data sizes and count their SQL queries.
+
+    python -m bench [--sizes 500,5000] [--repeat 30] [--database-url URL] [--out bench/results]
+
+Runs in-process through the test client (no network), on a fresh SQLite file per size unless a
+PostgreSQL URL is given (its public schema is emptied first). Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import flask_migrate
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from bench.generate import generate
+from sportello import create_app
+from sportello.auth.models import User
+from sportello.config import TestingConfig, database_url
+from sportello.core.roles import Role
+from sportello.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (name, who, path). Later parts add their pages here.
+PAGES = [
+    ("login page", None, "/login"),
+    ("home (operator)", Role.OPERATOR, "/"),
+    ("home (mediator)", Role.MEDIATOR, "/"),
+    ("users list", Role.ADMIN, "/admin/users"),
+    ("users list, search", Role.ADMIN, "/admin/users?q=an&state=all"),
+    ("user edit form", Role.ADMIN, "/admin/users/{user_id}"),
+    ("desks list", Role.ADMIN, "/admin/desks"),
+    ("audit trail (admin)", Role.ADMIN, "/admin/audit"),
+    ("audit trail, filtered", Role.ADMIN, "/admin/audit?action=update&q=a"),
+    ("audit trail (coordinator)", Role.COORDINATOR, "/admin/audit"),
+]
+
+# What every page must meet at the largest size.
+BUDGET_P95_MS = 250.0
+BUDGET_QUERIES = 12
+
+
+@dataclass
+class Measure:
+    page: str
+    size: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    status: int
+
+    @property
+    def within_budget(self) -> bool:
+        return self.p95_ms <= BUDGET_P95_MS and self.queries <= BUDGET_QUERIES
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _prepare(url: str):
+    config = type(
+        "BenchConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SESSION_IDLE_MINUTES": 24 * 60},
+    )
+    app = create_app(config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        flask_migrate.upgrade()
+    return app
+
+
+def _login(app, role: Role | None):
+    client = app.test_client()
+    if role is None:
+        return client
+    with app.app_context():
+        email = db.session.scalar(
+            sa.select(User.email).where(User.role == role, User.active.is_(True)).order_by(User.id).limit(1)
+        )
+    response = client.post("/login", data={"email": email, "password": "bench-password-1"})
+    assert response.status_code == 302, f"bench login as {role} failed: {response.status_code}"
+    return client
+
+
+def measure_size(url: str, size: int, repeat: int) -> list[Measure]:
+    app = _prepare(url)
+    with app.app_context():
+        counts = generate(size)
+        user_id = db.session.scalar(sa.select(User.id).order_by(User.id.desc()).limit(1))
+        engine = db.engine
+    print(f"  data: {counts}")
+    queries = 0
+
+    def count(*args, **kwargs):
+        nonlocal queries
+        queries += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    clients = {}
+    results = []
+    try:
+        for name, role, path in PAGES:
+            client = clients.get(role) or clients.setdefault(role, _login(app, role))
+            path = path.format(user_id=user_id)
+            for _ in range(3):
+                client.get(path)
+            timings, status = [], 0
+            for _ in range(repeat):
+                queries = 0
+                start = time.perf_counter()
+                response = client.get(path)
+                timings.append((time.perf_counter() - start) * 1000)
+                status = response.status_code
+            results.append(Measure(name, size, statistics.median(timings), _p95(timings), queries, status))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        with app.app_context():
+            db.engine.dispose()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="500,5000", help="accounts per run, comma-separated (audit: 10x)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON results")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    results: list[Measure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            url = database_url(args.database_url) if args.database_url else f"sqlite:///{tmp}/bench-{size}.sqlite"
+            print(f"size {size} on {url.split(':')[0]}")
+            results.extend(measure_size(url, size, args.repeat))
+
+    print()
+    print(f"{'page':<28}{'size':>7}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}  budget")
+    for m in results:
+        verdict = "ok" if m.within_budget else "OVER"
+        print(f"{m.page:<28}{m.size:>7}{m.median_ms:>11.1f}{m.p95_ms:>9.1f}{m.queries:>9}{m.status:>8}  {verdict}")
+
+    largest = max(sizes)
+    over = [m for m in results if m.size == largest and not m.within_budget]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": platform.python_version(),
+        "database": "postgresql" if args.database_url else "sqlite",
+        "repeat": args.repeat,
+        "budget": {"p95_ms": BUDGET_P95_MS, "queries": BUDGET_QUERIES},
+        "results": [asdict(m) | {"within_budget": m.within_budget} for m in results],
+    }
+    (out / "latest.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    print(f"\nwritten {out / 'latest.json'}")
+    if over:
+        print(f"over budget at size {largest}: {', '.join(m.page for m in over)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
