@@ -15,7 +15,7 @@ APT_TEST    := chromium poppler-utils
 # PostgreSQL used by `make test` for its second pass (CI sets it; empty means SQLite only).
 TEST_POSTGRES_URL ?=
 
-.PHONY: run test test-sqlite test-postgres bench lint setup setup-dev translations \
+.PHONY: run test test-sqlite test-postgres bench lint setup setup-dev translations screenshots \
         i18n-extract i18n-update i18n-compile clean
 
 run: setup translations
@@ -87,3 +87,6 @@ i18n-compile: translations
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules
+
+screenshots: setup-dev translations
+	$(BIN)/python scripts/screenshots.py docs/screenshots
