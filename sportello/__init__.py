@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     if hasattr(config_class, "check"):
         config_class.check()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["SECRET_KEY"] == config_module.DEVELOPMENT_SECRET:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -36,6 +39,15 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_parts(app)
     return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """Without SECRET_KEY, a random key kept in the instance folder (development only)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _init_extensions(app: Flask) -> None:

@@ -36,11 +36,14 @@ def database_url(url: str | None) -> str:
     return url
 
 
+DEVELOPMENT_SECRET = "development: a random key is kept in the instance folder"
+
+
 class Config:
     """Development defaults: what `make run` serves on 127.0.0.1."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -88,7 +91,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        if cls.SECRET_KEY == Config.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+        if cls.SECRET_KEY == DEVELOPMENT_SECRET or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("Set SECRET_KEY to a random string of at least 32 characters in production.")
 
 
