@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import flask_migrate  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
-from sportello import create_app, demo  # noqa: E402
-from sportello.config import Config  # noqa: E402
-from sportello.extensions import db  # noqa: E402
+from sportello import demo  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
@@ -39,40 +34,33 @@ PAGES = [
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        config = type("ShotConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/shots.sqlite"})
-        app = create_app(config)
-        with app.app_context():
-            flask_migrate.upgrade()
-            demo.seed()
-            db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, email, lang, path in PAGES:
-                context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=lang)
-                page = context.new_page()
-                page.goto(f"{base}/login?lang={lang}")
-                if email:
-                    page.fill("input[name=email]", email)
-                    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-                    page.click("button[type=submit]")
-                    page.wait_for_load_state()
-                    page.request.post(
-                        f"{base}/account/language",
-                        form={
-                            "language": lang,
-                            "csrf_token": page.locator("input[name=csrf_token]").first.input_value(),
-                        },
-                    )
-                    page.goto(base + path)
-                page.screenshot(path=str(out / name), full_page=True)
-                context.close()
-                print(out / name)
-            browser.close()
-        server.shutdown()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        demo.serve_demo(Path(tmp) / "shots.sqlite") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for name, email, lang, path in PAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=lang)
+            page = context.new_page()
+            page.goto(f"{base}/login?lang={lang}")
+            if email:
+                page.fill("input[name=email]", email)
+                page.fill("input[name=password]", demo.DEMO_PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state()
+                page.request.post(
+                    f"{base}/account/language",
+                    form={
+                        "language": lang,
+                        "csrf_token": page.locator("input[name=csrf_token]").first.input_value(),
+                    },
+                )
+                page.goto(base + path)
+            page.screenshot(path=str(out / name), full_page=True)
+            context.close()
+            print(out / name)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ Seeds only an empty database, then prints the demo logins. Refused in production
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -94,3 +99,33 @@ def seed_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+
+
+@contextmanager
+def serve_demo(database_path: Path, config: type | None = None) -> Iterator[str]:
+    """Serve the app with the demo data on a free local port, in a thread; yields its base URL.
+
+    For the browser tests and the screenshots: a fresh SQLite file, migrated and seeded.
+    """
+    import flask_migrate
+    from werkzeug.serving import make_server
+
+    from sportello import create_app
+    from sportello.config import Config
+
+    base = config or Config
+    app = create_app(type("DemoServerConfig", (base,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_path}"}))
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()

@@ -17,7 +17,7 @@ from sportello.auth.models import Desk, User
 from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, conflict_rows
 from sportello.core.exceptions import FieldError, RuleError
-from sportello.core.forms import AuditFilterForm, select_choices
+from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
 from sportello.core.permissions import get_visible_or_404, public, require_roles
 from sportello.core.roles import Role
@@ -35,10 +35,6 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
     return url_for("core.home")
-
-
-def _field_error(form, error: FieldError) -> None:
-    form[error.field].errors = [*form[error.field].errors, str(error.message)]
 
 
 # ---- sign in / out ----------------------------------------------------------------------------
@@ -120,7 +116,7 @@ def change_password():
         try:
             services.change_password(user, form.current_password.data, form.new_password.data)
         except FieldError as error:
-            _field_error(form, error)
+            add_field_error(form, error)
         else:
             db.session.commit()
             login_user(user)  # the session token changed: stay signed in here only
@@ -193,7 +189,7 @@ def new_user():
         try:
             user, password = services.create_user(**_user_form_values(form))
         except FieldError as error:
-            _field_error(form, error)
+            add_field_error(form, error)
         else:
             db.session.commit()
             return render_template("admin/password_issued.html", user=user, password=password, created=True)
@@ -215,7 +211,7 @@ def edit_user(user_id: int):
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            _field_error(form, error)
+            add_field_error(form, error)
         except RuleError as error:
             db.session.rollback()
             form.form_errors.append(str(error.message))
@@ -285,7 +281,7 @@ def new_desk():
         try:
             desk = services.create_desk(form.data)
         except FieldError as error:
-            _field_error(form, error)
+            add_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Desk %(name)s created.", name=desk.name), "success")
@@ -311,7 +307,7 @@ def edit_desk(desk_id: int):
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            _field_error(form, error)
+            add_field_error(form, error)
         except (StaleEdit, StaleDataError):
             db.session.rollback()
             desk = db.session.get(Desk, desk_id)

@@ -11,12 +11,19 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from sportello.core.audit import Action
+from sportello.core.exceptions import FieldError
 
 
 def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> list[SelectChoice]:
     """``(value, label)`` pairs as select options; with ``lang`` each option is marked with its
     language code, so screen readers pronounce language names correctly."""
     return [SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs]
+
+
+def add_field_error(form: FlaskForm, error: FieldError) -> None:
+    """Show a service's complaint about one field next to that field."""
+    field = form[error.field]
+    field.errors = [*field.errors, str(error.message)]
 
 
 class AuditFilterForm(FlaskForm):

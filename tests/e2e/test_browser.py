@@ -5,15 +5,12 @@ Drives Debian's Chromium through Playwright; axe-core comes from npm (package.js
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from sportello import create_app
 from sportello.config import TestingConfig
-from sportello.demo import DEMO_PASSWORD, USERS
+from sportello.demo import DEMO_PASSWORD, USERS, serve_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -33,27 +30,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The app on a free local port, on its own SQLite file with the demo data."""
-    import flask_migrate
-
-    from sportello import demo
-    from sportello.extensions import db
-
-    path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
-    config = type(
-        "E2EConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True}
-    )
-    app = create_app(config)
-    with app.app_context():
-        flask_migrate.upgrade()
-        demo.seed()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    """The app on a free local port, on its own SQLite file with the demo data, CSRF on."""
+    config = type("E2EConfig", (TestingConfig,), {"WTF_CSRF_ENABLED": True})
+    with serve_demo(tmp_path_factory.mktemp("e2e") / "e2e.sqlite", config) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
