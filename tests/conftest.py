@@ -139,6 +139,28 @@ def make_user(db):
 
 
 @pytest.fixture
+def make_person(db):
+    """``make_person(desk, **values)``: a person registered at ``desk``, with name keys."""
+    from sportello.people import matching
+    from sportello.people.models import Person
+
+    def make(desk: Desk, **values) -> Person:
+        n = next(_counter)
+        person = Person(
+            desk_id=desk.id,
+            given_names=values.pop("given_names", "Amal"),
+            family_name=values.pop("family_name", f"Testperson{n}"),
+            **values,
+        )
+        matching.refresh_keys(person)
+        db.session.add(person)
+        db.session.flush()
+        return person
+
+    return make
+
+
+@pytest.fixture
 def desk(make_desk):
     """The desk the logged-in user belongs to."""
     return make_desk(name="Own desk", code="OWN")

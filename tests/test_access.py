@@ -17,6 +17,8 @@ ALL = {"admin": OK, "coordinator": OK, "operator": OK, "mediator": OK}
 ADMIN_ONLY = {"admin": OK, "coordinator": 403, "operator": 403, "mediator": 403}
 ADMIN_AREA = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": 403}
 OWN_DESK_COORDINATOR = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": 403}
+DESK_STAFF = {"admin": OK, "coordinator": OK, "operator": OK, "mediator": 403}
+OWN_DESK_STAFF = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403), "mediator": 403}
 
 # (method, URL with {desk} / {user} placeholders, expected by role; a pair is (own desk, other desk))
 ROUTES = [
@@ -42,9 +44,15 @@ ROUTES = [
     ("GET", "/admin/desks/{desk}", OWN_DESK_COORDINATOR),
     ("POST", "/admin/desks/{desk}", OWN_DESK_COORDINATOR),
     ("GET", "/admin/audit", ADMIN_AREA),
+    ("GET", "/people/", DESK_STAFF),
+    ("GET", "/people/new", DESK_STAFF),
+    ("POST", "/people/new", DESK_STAFF),
+    ("GET", "/people/{person}", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/edit", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/edit", OWN_DESK_STAFF),
 ]
 
-PLACEHOLDERS = {"{user}": "<int:user_id>", "{desk}": "<int:desk_id>"}
+PLACEHOLDERS = {"{user}": "<int:user_id>", "{desk}": "<int:desk_id>", "{person}": "<int:person_id>"}
 
 
 def _rule_of(url: str) -> str:
@@ -75,11 +83,16 @@ def test_every_route_is_in_the_table(app):
 
 
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
-def test_access(client, login_as, make_user, desk, other_desk, db, method, url, expected, role, scope):
+def test_access(client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope):
     target_desk = desk if scope == "own" else other_desk
     target_user = make_user(Role.OPERATOR, [target_desk])
+    target_person = make_person(target_desk)
     db.session.commit()
-    path = url.replace("{desk}", str(target_desk.id)).replace("{user}", str(target_user.id))
+    path = (
+        url.replace("{desk}", str(target_desk.id))
+        .replace("{user}", str(target_user.id))
+        .replace("{person}", str(target_person.id))
+    )
     if role != "anonymous":
         login_as(role)
 

@@ -120,14 +120,15 @@ def _related_label(value: Any) -> Any:
 def snapshot(obj: Any) -> dict[str, list[Any]]:
     """Every audited field of a flushed ``obj`` that has a value, as ``{field: [None, value]}``."""
     state = inspect(obj)
+    excluded = REDACTED | SKIPPED | getattr(type(obj), "__audit_exclude__", set())
     out: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
         value = getattr(obj, attr.key)
-        if attr.key in REDACTED | SKIPPED or attr.key == "id" or value is None or value == "":
+        if attr.key in excluded or attr.key == "id" or value is None or value == "":
             continue
         out[attr.key] = [None, _plain(value)]
     for rel in state.mapper.relationships:
-        if rel.uselist and not rel.key.startswith("_") and rel.key in state.dict and getattr(obj, rel.key):
+        if rel.uselist and rel.key not in excluded and rel.key in state.dict and getattr(obj, rel.key):
             out[rel.key] = [None, _related_label(getattr(obj, rel.key))]
     return out
 
@@ -135,10 +136,11 @@ def snapshot(obj: Any) -> dict[str, list[Any]]:
 def pending_changes(obj: Any) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for what changed on ``obj`` since it was loaded or last flushed."""
     state = inspect(obj)
+    excluded = SKIPPED | getattr(type(obj), "__audit_exclude__", set())
     out: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in SKIPPED:
+        if key in excluded:
             continue
         hist = state.attrs[key].history
         if not hist.has_changes():
@@ -149,7 +151,7 @@ def pending_changes(obj: Any) -> dict[str, list[Any]]:
             continue
         out[key] = ["***", "***"] if key in REDACTED else [_plain(old), _plain(new)]
     for rel in state.mapper.relationships:
-        if not rel.uselist or rel.key.startswith("_"):
+        if not rel.uselist or rel.key in excluded:
             continue
         hist = state.attrs[rel.key].history
         if not (hist.added or hist.deleted):

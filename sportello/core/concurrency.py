@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 
@@ -55,6 +56,8 @@ def conflict_rows(form: FlaskForm, saved: FlaskForm) -> list[ConflictRow]:
 
 def _shown(field: Any) -> str:
     data = field.data
+    if isinstance(data, list) and data and isinstance(data[0], dict):  # rows of sub-forms
+        return ", ".join(" ".join(str(v) for v in row.values() if v) for row in data if any(row.values()))
     choices = getattr(field, "choices", None)
     if choices:
         labels = {str(value): str(label) for value, label, *_ in _iter_choices(choices)}
@@ -62,7 +65,7 @@ def _shown(field: Any) -> str:
             return ", ".join(sorted(labels.get(str(v), str(v)) for v in data))
         return labels.get(str(data), "" if data is None else str(data))
     if isinstance(data, bool):
-        return "✓" if data else "✗"
+        return str(gettext("Yes") if data else gettext("No"))
     return "" if data is None else str(data)
 
 

@@ -14,6 +14,14 @@ class FieldError(Exception):
         self.message = message
 
 
+class FieldErrors(Exception):
+    """Several fields broke rules at once; the view shows each message next to its field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
 class RuleError(Exception):
     """A rule broken by the request as a whole; the view shows ``message`` at the top."""
 

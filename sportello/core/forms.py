@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from sportello.core.audit import Action
-from sportello.core.exceptions import FieldError
+from sportello.core.exceptions import FieldError, FieldErrors
 
 
 def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> list[SelectChoice]:
@@ -20,10 +24,50 @@ def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> l
     return [SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs]
 
 
-def add_field_error(form: FlaskForm, error: FieldError) -> None:
-    """Show a service's complaint about one field next to that field."""
-    field = form[error.field]
-    field.errors = [*field.errors, str(error.message)]
+# C0/C1 controls (tab and newlines allowed) and the invisible marks that reorder text (bidi
+# embeddings, overrides and isolates): never typed on purpose, and used to disguise text.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class NoHiddenCharacters:
+    """Refuse control characters and bidirectional-override marks."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if isinstance(field.data, str) and _HIDDEN.search(field.data):
+            raise ValidationError(_l("Remove the invisible control or text-direction characters from this field."))
+
+
+class LatinLetters:
+    """Names as printed in a passport: Latin letters (accents allowed), spaces, ' and -."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        for char in field.data or "":
+            if char in " '-.’":
+                continue
+            if not (char.isalpha() and unicodedata.name(char, "").startswith("LATIN")):
+                raise ValidationError(
+                    _l("Write the name in Latin letters, as in the passport; the original script has its own field.")
+                )
+
+
+class NotInFuture:
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if field.data and field.data > today():
+            raise ValidationError(_l("This date is in the future."))
+
+
+def today() -> date:
+    """Today in the installation's time zone."""
+    from datetime import datetime
+
+    return datetime.now(get_timezone()).date()
+
+
+def add_field_error(form: FlaskForm, error: FieldError | FieldErrors) -> None:
+    """Show a service's complaints next to the fields they are about."""
+    for one in error.errors if isinstance(error, FieldErrors) else [error]:
+        field = form[one.field]
+        field.errors = [*field.errors, str(one.message)]
 
 
 class AuditFilterForm(FlaskForm):

@@ -62,9 +62,28 @@ def _number(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def _phone(value: str | None) -> str:
+    """An E.164 number as people write it: "+39 333 123 4567"."""
+    if not value:
+        return ""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def init_app(app: Flask) -> None:
+    from sportello.core.languages import country_title, language_title, own_name
+
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["phone"] = _phone
+    app.jinja_env.filters["country"] = country_title
+    app.jinja_env.filters["language"] = language_title
+    app.jinja_env.filters["own_language"] = own_name
 
     @app.context_processor
     def i18n_context() -> dict:

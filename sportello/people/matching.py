@@ -1,0 +1,145 @@
+"""Name matching across spellings and scripts, for search and duplicate detection.
+
+Names are transliterated to ASCII (anyascii), lower-cased and split into tokens; each token
+is stored with its phonetic code (metaphone) as a ``NameKey``. Candidates are fetched by key
+through an index, then scored with rapidfuzz, so Mohammed / Muhammad / Mohamed / محمد, swapped
+name order and aliases all find each other without reading every person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import pairwise
+
+import jellyfish
+import sqlalchemy as sa
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+from sportello.extensions import db
+from sportello.people.models import NameKey, Person
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+MAX_CANDIDATES = 300
+
+
+def fold(text: str) -> str:
+    """ASCII, lower case, single spaces: "Muḥammad  AL-Amīn" -> "muhammad al amin"."""
+    return _NOT_ALNUM.sub(" ", anyascii(text or "").lower()).strip()
+
+
+def tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def phonetic(token: str) -> str:
+    if token.isdigit():
+        return token
+    return jellyfish.metaphone(token) or token
+
+
+def names_of(person: Person) -> list[str]:
+    """Every name the person is known by: passport names, original script, aliases."""
+    names = [f"{person.given_names} {person.family_name}"]
+    if person.original_name:
+        names.append(person.original_name)
+    names.extend(person.alias_list)
+    return names
+
+
+def with_joined_pairs(name_tokens: list[str]) -> list[str]:
+    """The tokens and each pair of neighbours written together, so "El Amrani" also matches
+    "Elamrani" and "Abdel Rahman" matches "Abdelrahman"."""
+    pairs = [a + b for a, b in pairwise(name_tokens)]
+    return list(dict.fromkeys([*name_tokens, *pairs]))
+
+
+def keys_for(names: Iterable[str]) -> set[str]:
+    keys = set()
+    for name in names:
+        for token in with_joined_pairs(tokens(name)):
+            keys.add(f"t:{token}"[:80])
+            keys.add(f"p:{phonetic(token)}"[:80])
+    return keys
+
+
+def refresh_keys(person: Person) -> None:
+    """Bring the person's stored name keys in line with their names."""
+    wanted = keys_for(names_of(person))
+    current = {k.key: k for k in person.name_keys}
+    for key, row in current.items():
+        if key not in wanted:
+            person.name_keys.remove(row)
+    for key in sorted(wanted - current.keys()):
+        person.name_keys.append(NameKey(key=key))
+
+
+def _token_condition(token: str, prefix: bool) -> sa.ColumnElement[bool]:
+    exact = NameKey.key.in_([f"t:{token}", f"p:{phonetic(token)}"])
+    if not prefix or len(token) < 3:
+        return exact
+    # Tokens are [a-z0-9] only, so no pattern characters to escape. GLOB uses SQLite's index;
+    # LIKE uses PostgreSQL's text_pattern_ops index.
+    pattern = NameKey.key.op("GLOB")(f"t:{token}*") if _dialect() == "sqlite" else NameKey.key.like(f"t:{token}%")
+    return sa.or_(exact, pattern)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def candidate_ids(
+    query_names: Iterable[str], visible: sa.Select, *, all_tokens: bool, prefix: bool, limit: int = MAX_CANDIDATES
+) -> list[int]:
+    """Ids of people whose name keys match the query tokens, most matching tokens first.
+
+    ``all_tokens`` asks every token of the query to match (search); otherwise two tokens, or
+    one for a one-word query, are enough (duplicate detection).
+    """
+    if all_tokens:
+        query_tokens = list(dict.fromkeys(t for name in query_names for t in tokens(name)))[:8]
+    else:
+        query_tokens = list(dict.fromkeys(t for name in query_names for t in with_joined_pairs(tokens(name))))[:12]
+    if not query_tokens:
+        return []
+    parts = [
+        sa.select(NameKey.person_id, sa.literal(i).label("token")).where(_token_condition(token, prefix))
+        for i, token in enumerate(query_tokens)
+    ]
+    matched = sa.union_all(*parts).subquery()
+    hits = sa.func.count(sa.distinct(matched.c.token))
+    needed = len(query_tokens) if all_tokens else min(2, len(query_tokens))
+    visible_ids = visible.with_only_columns(Person.id).order_by(None)
+    query = (
+        sa.select(matched.c.person_id)
+        .where(matched.c.person_id.in_(visible_ids))
+        .group_by(matched.c.person_id)
+        .having(hits >= needed)
+        .order_by(hits.desc(), matched.c.person_id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def name_similarity(query: str, person: Person) -> tuple[float, str]:
+    """Best similarity (0-100) of ``query`` with any of the person's names, and which name."""
+    folded_query = fold(query)
+    best, best_name = 0.0, ""
+    for name in names_of(person):
+        folded = fold(name)
+        # Word order aside, or spaces aside ("El Amrani" / "Elamrani").
+        score = max(
+            fuzz.token_sort_ratio(folded_query, folded),
+            fuzz.ratio(folded_query.replace(" ", ""), folded.replace(" ", "")),
+        )
+        if score > best:
+            best, best_name = score, name
+    return best, best_name
+
+
+def sound_alike(query: str, person: Person) -> bool:
+    """Every token of the query has a phonetic twin among the person's names."""
+    wanted = {phonetic(t) for t in tokens(query)}
+    have = {phonetic(t) for name in names_of(person) for t in with_joined_pairs(tokens(name))}
+    return bool(wanted) and wanted <= have
