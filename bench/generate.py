@@ -1,7 +1,8 @@
 """Deterministic synthetic data: the same size and seed always give the same rows.
 
-``generate(size)`` makes size/50 desks (at least 2), ``size`` accounts and ``10 x size`` audit
-entries spread over the last year, with names from many countries and scripts.
+``generate(size)`` makes ``size`` people (names from many countries and scripts, half of them
+also in their original script, permits expiring around today), size/50 accounts (at least 50),
+size/5000 desks (at least 2) and ``size`` audit entries spread over the last year.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import random
 from datetime import timedelta
 
 import sqlalchemy as sa
+from anyascii import anyascii
 
 from bench.names import NAMES
 from sportello.auth.models import Desk, User, user_desks
@@ -18,6 +20,8 @@ from sportello.core.audit import Action, AuditEntry
 from sportello.core.model import utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.people import matching
+from sportello.people.models import Citizenship, NameKey, Person
 
 MUNICIPALITIES = ["Ravenna", "Bologna", "Torino", "Prato", "Brescia", "Palermo", "Padova", "Bari", "Milano", "Roma"]
 ROLES = [Role.OPERATOR] * 6 + [Role.MEDIATOR] * 3 + [Role.COORDINATOR]
@@ -28,11 +32,73 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(given)} {rng.choice(family)}"
 
 
+def _latin(name: str) -> str:
+    return name if name.isascii() else anyascii(name).title()
+
+
+def _fiscal_code(rng: random.Random) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return (
+        "".join(rng.choice(letters) for _ in range(6))
+        + f"{rng.randint(40, 99)}A{rng.randint(10, 70)}Z{rng.randint(100, 999)}X"
+    )
+
+
+def generate_people(rng: random.Random, count: int, desk_ids: list[int]) -> None:
+    today = utcnow().date()
+    countries = sorted(NAMES)
+    batch_people, batch_keys, batch_citizens = [], [], []
+    for i in range(count):
+        country = rng.choice(countries)
+        givens, families = NAMES[country]
+        given, family = rng.choice(givens), rng.choice(families)
+        row = {
+            "id": i + 1,
+            "desk_id": desk_ids[i % len(desk_ids)],
+            "given_names": _latin(given),
+            "family_name": _latin(family),
+            "given_names_original": "" if given.isascii() else given,
+            "family_name_original": "" if family.isascii() else family,
+            "aliases": "",
+            "sex": rng.choice(["F", "M"]),
+            "birth_date": today.replace(year=today.year - rng.randint(18, 70), month=1 + i % 12, day=1 + i % 28),
+            "birth_date_precision": "exact",
+            "country_of_birth": country[:2],
+            "preferred_language": "it",
+            "fiscal_code": _fiscal_code(rng) if rng.random() < 0.6 else "",
+            "passport_number": f"P{i:08d}",
+            "phone": f"+39333{i:07d}",
+            "whatsapp": True,
+            "email": "",
+            "address": "",
+            "municipality": "",
+            "permit_type": "employment",
+            "permit_number": f"I{i:08d}",
+            "permit_expires_on": today + timedelta(days=rng.randint(-400, 900)),
+            "permit_questura": "",
+            "notes": "",
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+            "version": 1,
+        }
+        batch_people.append(row)
+        names = [f"{row['given_names']} {row['family_name']}", f"{given} {family}"]
+        batch_keys.extend({"person_id": i + 1, "key": key} for key in matching.keys_for(names))
+        batch_citizens.append({"person_id": i + 1, "country": country[:2]})
+        if len(batch_people) == 5000 or i == count - 1:
+            db.session.execute(sa.insert(Person), batch_people)
+            db.session.execute(sa.insert(NameKey), batch_keys)
+            db.session.execute(sa.insert(Citizenship), batch_citizens)
+            batch_people, batch_keys, batch_citizens = [], [], []
+
+
 def generate(size: int, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(seed)
     now = utcnow()
     password_hash = hash_password("bench-password-1")
-    desk_count = max(2, size // 50)
+    people = size
+    accounts = max(50, size // 50)
+    desk_count = max(2, size // 5000)
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     desks = [
         {
@@ -70,7 +136,7 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
             "version": 1,
             "last_login_at": now - timedelta(days=rng.randint(0, 90)),
         }
-        for i in range(size)
+        for i in range(accounts)
     ]
     db.session.execute(sa.insert(User), users)
     user_ids = list(db.session.scalars(sa.select(User.id).order_by(User.id)))
@@ -82,7 +148,7 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
 
     names = dict(zip(user_ids, (u["name"] for u in users), strict=True))
     entries = []
-    for _ in range(size * 10):
+    for _ in range(size):
         actor = rng.choice(user_ids)
         target = rng.choice(user_ids)
         entries.append(
@@ -101,5 +167,10 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         )
     for start in range(0, len(entries), 5000):
         db.session.execute(sa.insert(AuditEntry), entries[start : start + 5000])
+    generate_people(rng, people, desk_ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT max(id) FROM people))")
+        )
     db.session.commit()
-    return {"desks": desk_count, "users": size, "audit_entries": len(entries)}
+    return {"desks": desk_count, "users": accounts, "people": people, "audit_entries": len(entries)}

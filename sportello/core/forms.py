@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import html_params
 
 from sportello.core.audit import Action
 from sportello.core.exceptions import FieldError, FieldErrors
@@ -22,6 +24,35 @@ def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> l
     """``(value, label)`` pairs as select options; with ``lang`` each option is marked with its
     language code, so screen readers pronounce language names correctly."""
     return [SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs]
+
+
+class LongSelect:
+    """A select widget for long, fixed option lists (countries, languages): the options are
+    rendered once per language and list, then only the chosen ones are marked on each page."""
+
+    _cache: dict[tuple, str] = {}
+
+    def __init__(self, multiple: bool = False) -> None:
+        self.multiple = multiple
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        pairs = tuple((str(value), str(label)) for value, label, *_ in field.choices)
+        key = (str(get_locale()), pairs)
+        options = self._cache.get(key)
+        if options is None:
+            options = "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in pairs)
+            if len(self._cache) > 200:
+                self._cache.clear()
+            self._cache[key] = options
+        data = field.data if isinstance(field.data, list | tuple | set) else [field.data]
+        for value in data:
+            if value is not None:
+                marker = f'<option value="{escape(str(value))}">'
+                options = options.replace(marker, marker[:-1] + " selected>", 1)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
 
 
 # C0/C1 controls (tab and newlines allowed) and the invisible marks that reorder text (bidi

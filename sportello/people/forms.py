@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from sportello.core.forms import LatinLetters, NoHiddenCharacters, NotInFuture, select_choices
+from sportello.core.forms import LatinLetters, LongSelect, NoHiddenCharacters, NotInFuture, select_choices
 from sportello.core.languages import content_language_choices, country_choices, spoken_language_choices
 from sportello.people.models import DatePrecision, LanguageLevel, PermitStatus, PermitType, Sex
 
@@ -37,7 +37,7 @@ CLEAN = NoHiddenCharacters()
 
 
 class LanguageRow(Form):
-    language = SelectField(_l("Language"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()], widget=LongSelect())
     level = SelectField(_l("Level"), choices=select_choices(LanguageLevel.choices()), validators=[Optional()])
 
 
@@ -72,12 +72,13 @@ class PersonForm(FlaskForm):
         choices=select_choices([("", _l("As entered (1 January means year only)")), *DatePrecision.choices()]),
         validators=[Optional()],
     )
-    country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
-    citizenships = SelectMultipleField(_l("Citizenships"), validators=[Optional()])
+    country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()], widget=LongSelect())
+    citizenships = SelectMultipleField(_l("Citizenships"), validators=[Optional()], widget=LongSelect(multiple=True))
     languages = FieldList(FormField(LanguageRow), label=_l("Languages spoken"), min_entries=LANGUAGE_ROWS)
     preferred_language = SelectField(
         _l("Language for documents"),
         validators=[DataRequired()],
+        widget=LongSelect(),
         description=_l("Checklists and letters are printed in this language, with Italian beside it."),
     )
 
@@ -155,5 +156,5 @@ class PeopleSearchForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     document = StringField(_l("Passport or permit number"), filters=[_upper], validators=[Optional(), Length(max=30)])
     desk = SelectField(_l("Desk"), validators=[Optional()])
-    nationality = SelectField(_l("Citizenship"), validators=[Optional()])
+    nationality = SelectField(_l("Citizenship"), validators=[Optional()], widget=LongSelect())
     renewal = BooleanField(_l("Permit to renew"))

@@ -28,13 +28,8 @@ DESK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OPERATOR)
 @require_roles(*DESK_ROLES)
 def index():
     form = PeopleSearchForm(request.args)
-    desks = services.intake_desk_ids(current_user)
-    form.desk.choices = select_choices(
-        [
-            ("", _("All my desks")),
-            *((str(d.id), d.name) for d in db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name))),
-        ]
-    )
+    desks = list(db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name)))
+    form.desk.choices = select_choices([("", _("All my desks")), *((str(d.id), d.name) for d in desks)])
     form.nationality.choices = select_choices([("", _("Any")), *country_choices()])
     result = None
     searched = any(
@@ -55,7 +50,7 @@ def index():
         )
     status = 200 if result is not None else 422
     return render_template(
-        "people/index.html", form=form, result=result, searched=searched, can_register=bool(desks)
+        "people/index.html", form=form, result=result, searched=searched, can_register=any(d.active for d in desks)
     ), status
 
 
@@ -144,9 +139,10 @@ def new():
 @require_roles(*DESK_ROLES)
 def show(person_id: int):
     person = get_visible_or_404(Person, person_id)
+    page = render_template("people/show.html", person=person, warnings=services.fiscal_code_warnings(person))
     services.record_view(person)
     db.session.commit()
-    return render_template("people/show.html", person=person, warnings=services.fiscal_code_warnings(person))
+    return page
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
