@@ -29,6 +29,10 @@ PAGES = [
     ("audit-it.png", "admin@demo.sportello.example", "it", "/admin/audit"),
     ("desk-ar.png", "admin@demo.sportello.example", "ar", "/admin/desks/1"),
     ("account-ar.png", "coordinatore@demo.sportello.example", "ar", "/account"),
+    ("people-it.png", "operatrice@demo.sportello.example", "it", "/people/"),
+    ("people-search-it.png", "operatrice@demo.sportello.example", "it", "/people/?q=Mohammed+Amrani"),
+    ("person-ar.png", "operatrice@demo.sportello.example", "ar", "/people/1"),
+    ("person-form-it.png", "operatrice@demo.sportello.example", "it", "/people/1/edit"),
 ]
 
 

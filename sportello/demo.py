@@ -20,6 +20,7 @@ from sportello.auth.models import User
 from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.people.demo_data import seed_people
 
 DEMO_PASSWORD = "Sportello-demo-2026"
 
@@ -58,7 +59,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying Sportello out.")
 
 
 def seed() -> bool:
-    """Fill an empty database with the demo desks and accounts. Returns False if not empty."""
+    """Fill an empty database with the demo desks, accounts and people. Returns False if not empty."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         return False
     set_system_actor("demo data")
@@ -69,6 +70,8 @@ def seed() -> bool:
         )
         user.password_hash = auth.hash_password(DEMO_PASSWORD)
         user.must_change_password = False
+    db.session.flush()
+    seed_people([desks["RA"].id, desks["FA"].id])
     db.session.flush()
     return True
 

@@ -19,6 +19,7 @@ from sportello.core.concurrency import StaleEdit, conflict_rows
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
+from sportello.core.pagination import SlicePage
 from sportello.core.permissions import get_visible_or_404, public, require_roles
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -339,7 +340,7 @@ def audit_trail():
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
-        entries = db.paginate(query, per_page=50)
+        entries = SlicePage(db.session, query, request.args.get("page", 1, type=int), per_page=50)
     status = 200 if entries is not None else 422
     return render_template("admin/audit.html", form=form, entries=entries, audit=audit), status
 

@@ -47,3 +47,18 @@ class ListPage:
                     yield None
                 yield number
                 last = number
+
+
+class SlicePage:
+    """A page of an ever-growing list (the audit trail) without counting all its rows:
+    one extra row tells whether there is a next page."""
+
+    def __init__(self, session: Any, query: Any, page: int, per_page: int) -> None:
+        self.page = max(1, page)
+        self.per_page = per_page
+        rows = list(session.scalars(query.limit(per_page + 1).offset((self.page - 1) * per_page)))
+        self.has_next = len(rows) > per_page
+        self.items = rows[:per_page]
+        self.has_prev = self.page > 1
+        self.prev_num = self.page - 1 if self.has_prev else None
+        self.next_num = self.page + 1 if self.has_next else None

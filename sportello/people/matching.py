@@ -75,8 +75,11 @@ def refresh_keys(person: Person) -> None:
         person.name_keys.append(NameKey(key=key))
 
 
-def _token_condition(token: str, prefix: bool) -> sa.ColumnElement[bool]:
-    exact = NameKey.key.in_([f"t:{token}", f"p:{phonetic(token)}"])
+def _token_condition(token: str, prefix: bool, joined: Iterable[str] = ()) -> sa.ColumnElement[bool]:
+    """Keys that satisfy one query token: itself, its sound, its prefix, or the token written
+    together with a neighbour ("el" and "amrani" are both satisfied by "elamrani")."""
+    exact_keys = [f"t:{token}", f"p:{phonetic(token)}", *(f"t:{pair}" for pair in joined)]
+    exact = NameKey.key.in_(exact_keys)
     if not prefix or len(token) < 3:
         return exact
     # Tokens are [a-z0-9] only, so no pattern characters to escape. GLOB uses SQLite's index;
@@ -103,8 +106,16 @@ def candidate_ids(
         query_tokens = list(dict.fromkeys(t for name in query_names for t in with_joined_pairs(tokens(name))))[:12]
     if not query_tokens:
         return []
+
+    def neighbours(i: int) -> list[str]:
+        if not all_tokens:
+            return []
+        before = [query_tokens[i - 1] + query_tokens[i]] if i > 0 else []
+        after = [query_tokens[i] + query_tokens[i + 1]] if i + 1 < len(query_tokens) else []
+        return before + after
+
     parts = [
-        sa.select(NameKey.person_id, sa.literal(i).label("token")).where(_token_condition(token, prefix))
+        sa.select(NameKey.person_id, sa.literal(i).label("token")).where(_token_condition(token, prefix, neighbours(i)))
         for i, token in enumerate(query_tokens)
     ]
     matched = sa.union_all(*parts).subquery()

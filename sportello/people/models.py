@@ -60,6 +60,11 @@ class Person(Timestamped, Versioned, db.Model):
     """A person the desks serve (anagrafica). Names as in the passport, in Latin letters."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        # Lists sorted by name, and the renewal window per desk.
+        sa.Index("ix_people_family_name_given_names", "family_name", "given_names"),
+        sa.Index("ix_people_desk_id_permit_expires_on", "desk_id", "permit_expires_on"),
+    )
     # Derived search keys are not part of the record's history.
     __audit_exclude__ = {"name_keys"}
 

@@ -67,3 +67,17 @@ def test_demo_seed_makes_one_login_per_role_and_only_once(app, db, client):
     # The printed logins work.
     response = client.post("/login", data={"email": USERS[2][2], "password": DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+def test_demo_people_hold_a_duplicate_pair_to_find(app, db, client):
+    from sportello.people.models import Person
+
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    people = list(db.session.scalars(sa.select(Person)))
+    assert len(people) >= 30
+    assert len({c.country for p in people for c in p.citizenships}) >= 15
+    assert any(p.original_name for p in people)
+    client.post("/login", data={"email": USERS[0][2], "password": DEMO_PASSWORD, "next": "/"})
+    response = client.get("/people/", query_string={"q": "Mohamed El Amrani"})
+    body = response.get_data(as_text=True)
+    assert "Elamrani" in body and "El Amrani" in body  # the same man, registered twice

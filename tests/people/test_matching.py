@@ -100,7 +100,7 @@ def test_identical_identifiers_are_strong_matches_whatever_the_name(app, db, ope
             operator, _values(given_names="Elena", family_name="Kowalenko", passport_number="FA123456")
         )
         assert found[0].person.id == existing.id and found[0].strong
-        assert "Same passport number" in [str(r) for r in found[0].reasons]
+        assert "Stesso numero di passaporto" in [str(r) for r in found[0].reasons]  # default locale: Italian
         by_phone = services.find_duplicates(operator, _values(given_names="X", family_name="Y", phone="+393331234567"))
         assert by_phone[0].person.id == existing.id
 

@@ -1,8 +1,8 @@
 """people: person registry, citizenships, languages, name keys
 
-Revision ID: d3a38c3e7520
+Revision ID: 4f55faafb88f
 Revises: 221c5241e3e3
-Create Date: 2026-11-21 21:01:20.890829
+Create Date: 2026-11-21 21:08:14.770218
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sportello.core.model
 
 
 # revision identifiers, used by Alembic.
-revision = 'd3a38c3e7520'
+revision = '4f55faafb88f'
 down_revision = '221c5241e3e3'
 branch_labels = None
 depends_on = None
@@ -60,6 +60,8 @@ def upgrade():
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_people_desk_id'), ['desk_id'], unique=False)
+        batch_op.create_index('ix_people_desk_id_permit_expires_on', ['desk_id', 'permit_expires_on'], unique=False)
+        batch_op.create_index('ix_people_family_name_given_names', ['family_name', 'given_names'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_fiscal_code'), ['fiscal_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_passport_number'), ['passport_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_permit_expires_on'), ['permit_expires_on'], unique=False)
@@ -117,6 +119,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_people_permit_expires_on'))
         batch_op.drop_index(batch_op.f('ix_people_passport_number'))
         batch_op.drop_index(batch_op.f('ix_people_fiscal_code'))
+        batch_op.drop_index('ix_people_family_name_given_names')
+        batch_op.drop_index('ix_people_desk_id_permit_expires_on')
         batch_op.drop_index(batch_op.f('ix_people_desk_id'))
 
     op.drop_table('people')
