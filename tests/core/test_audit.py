@@ -107,3 +107,16 @@ def test_failed_logins_are_audited(client, make_user, desk, db):
     entry = _entries(db, action=Action.LOGIN_FAILED)[-1]
     assert entry.object_id == user.id and entry.changes == {"failed_logins": [0, 1]}
     assert entry.ip_address == "127.0.0.1"
+
+
+def test_audit_trail_pages_forward_and_back(client, login_as, db, desk, app):
+    with app.test_request_context():
+        for n in range(60):
+            audit.record(Action.UPDATE, desk, {"phone": ["", str(n)]})
+    db.session.commit()
+    login_as(Role.ADMIN, language="en")
+    first = client.get("/admin/audit?object_type=Desk")
+    assert "?object_type=Desk&amp;page=2" in first.get_data(as_text=True)
+    second = client.get("/admin/audit?object_type=Desk&page=2")
+    html = second.get_data(as_text=True)
+    assert second.status_code == 200 and "page=1" in html and "page=3" not in html
