@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import Any
 
 import jellyfish
 import sqlalchemy as sa
@@ -39,13 +40,28 @@ def phonetic(token: str) -> str:
     return jellyfish.metaphone(token) or token
 
 
-def names_of(person: Person) -> list[str]:
-    """Every name the person is known by: passport names, original script, aliases."""
+def names_of(person: Any) -> list[str]:
+    """Every name the person is known by: passport names, original script, aliases.
+
+    ``person`` is a Person or a row with the same name columns (see ``NAME_COLUMNS``).
+    """
     names = [f"{person.given_names} {person.family_name}"]
-    if person.original_name:
-        names.append(person.original_name)
-    names.extend(person.alias_list)
+    original = " ".join(p for p in (person.given_names_original, person.family_name_original) if p)
+    if original:
+        names.append(original)
+    names.extend(line.strip() for line in (person.aliases or "").splitlines() if line.strip())
     return names
+
+
+# The columns name matching reads, so a search can score candidates without loading whole records.
+NAME_COLUMNS = (
+    Person.id,
+    Person.given_names,
+    Person.family_name,
+    Person.given_names_original,
+    Person.family_name_original,
+    Person.aliases,
+)
 
 
 def with_joined_pairs(name_tokens: list[str]) -> list[str]:
@@ -133,7 +149,7 @@ def candidate_ids(
     return list(db.session.scalars(query))
 
 
-def name_similarity(query: str, person: Person) -> tuple[float, str]:
+def name_similarity(query: str, person: Any) -> tuple[float, str]:
     """Best similarity (0-100) of ``query`` with any of the person's names, and which name."""
     folded_query = fold(query)
     best, best_name = 0.0, ""
@@ -149,7 +165,7 @@ def name_similarity(query: str, person: Person) -> tuple[float, str]:
     return best, best_name
 
 
-def sound_alike(query: str, person: Person) -> bool:
+def sound_alike(query: str, person: Any) -> bool:
     """Every token of the query has a phonetic twin among the person's names."""
     wanted = {phonetic(t) for t in tokens(query)}
     have = {phonetic(t) for name in names_of(person) for t in with_joined_pairs(tokens(name))}

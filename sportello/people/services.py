@@ -377,10 +377,14 @@ def search_people(
         return SearchResult(db.paginate(ordered, page=page, per_page=per_page, error_out=False), {})
 
     ids = matching.candidate_ids([q], query, all_tokens=True, prefix=True)
-    people = list(db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))) if ids else []
-    scores = {p.id: matching.name_similarity(q, p)[0] for p in people}
-    people.sort(key=lambda p: (-scores[p.id], p.family_name, p.given_names))
-    return SearchResult(ListPage(people, page, per_page), scores)
+    # Score on the names alone, then load whole records for the page shown.
+    rows = list(db.session.execute(sa.select(*matching.NAME_COLUMNS).where(Person.id.in_(ids)))) if ids else []
+    scores = {row.id: matching.name_similarity(q, row)[0] for row in rows}
+    rows.sort(key=lambda row: (-scores[row.id], row.family_name, row.given_names))
+    result = ListPage([row.id for row in rows], page, per_page)
+    loaded = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(result.items)))}
+    result.items = [loaded[i] for i in result.items]
+    return SearchResult(result, scores)
 
 
 # ---- the home page ----------------------------------------------------------------------------
