@@ -12,7 +12,6 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -23,6 +22,7 @@ from sportello.core.languages import content_language_choices, country_choices, 
 from sportello.people.models import DatePrecision, LanguageLevel, PermitStatus, PermitType, Sex
 
 LANGUAGE_ROWS = 4
+CITIZENSHIP_ROWS = 2
 
 
 def _strip(value):
@@ -38,7 +38,9 @@ CLEAN = NoHiddenCharacters()
 
 class LanguageRow(Form):
     language = SelectField(_l("Language"), validators=[Optional()], widget=LongSelect())
-    level = SelectField(_l("Level"), choices=select_choices(LanguageLevel.choices()), validators=[Optional()])
+    level = SelectField(
+        _l("Level"), choices=select_choices([("", "—"), *LanguageLevel.choices()]), validators=[Optional()]
+    )
 
 
 class PersonForm(FlaskForm):
@@ -73,7 +75,11 @@ class PersonForm(FlaskForm):
         validators=[Optional()],
     )
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()], widget=LongSelect())
-    citizenships = SelectMultipleField(_l("Citizenships"), validators=[Optional()], widget=LongSelect(multiple=True))
+    citizenships = FieldList(
+        SelectField(_l("Citizenship"), validators=[Optional()], widget=LongSelect()),
+        label=_l("Citizenships"),
+        min_entries=CITIZENSHIP_ROWS,
+    )
     languages = FieldList(FormField(LanguageRow), label=_l("Languages spoken"), min_entries=LANGUAGE_ROWS)
     preferred_language = SelectField(
         _l("Language for documents"),
@@ -130,7 +136,8 @@ class PersonForm(FlaskForm):
     def set_choices(self) -> None:
         countries = country_choices()
         self.country_of_birth.choices = select_choices([("", _l("Unknown")), *countries])
-        self.citizenships.choices = select_choices(countries)
+        for entry in self.citizenships:
+            entry.choices = select_choices([("", "—"), *countries])
         languages = select_choices([("", "—"), *spoken_language_choices()])
         for row in self.languages:
             row.language.choices = languages

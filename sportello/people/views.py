@@ -74,7 +74,11 @@ def _person_form(person: Person | None = None, **kwargs) -> PersonForm:
 def _fill_from(form: PersonForm, person: Person) -> None:
     form.sex.data = person.sex.value
     form.birth_date_precision.data = person.birth_date_precision.value
-    form.citizenships.data = person.citizenship_codes
+    while len(form.citizenships) < len(person.citizenship_codes) + 1:
+        form.citizenships.append_entry()
+    form.set_choices()
+    for entry, code in zip(form.citizenships, person.citizenship_codes, strict=False):
+        entry.data = code
     form.permit_type.data = person.permit_type.value if person.permit_type else ""
     form.permit_status.data = person.permit_status.value if person.permit_status else ""
     form.version.data = person.version
@@ -88,7 +92,7 @@ def _fill_from(form: PersonForm, person: Person) -> None:
 
 def _values(form: PersonForm) -> dict:
     values = {name: form[name].data for name in services.SIMPLE_FIELDS}
-    values["citizenships"] = form.citizenships.data or []
+    values["citizenships"] = [code for code in form.citizenships.data if code]
     values["languages"] = form.spoken_languages()
     return values
 

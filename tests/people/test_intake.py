@@ -20,7 +20,7 @@ BASE = {
     "sex": "F",
     "birth_date": "1992-04-18",
     "country_of_birth": "MA",
-    "citizenships": ["MA"],
+    "citizenships-0": "MA",
     "preferred_language": "ar",
     "languages-0-language": "ar",
     "languages-0-level": "native",
@@ -192,7 +192,8 @@ def test_edit_records_a_diff(client, login_as, db, desk, make_person):
         "permit_type": "employment",
         "permit_expires_on": "2027-01-31",
         "permit_status": "valid",
-        "citizenships": ["MD", "RO"],
+        "citizenships-0": "MD",
+        "citizenships-1": "RO",
     }
     assert client.post(f"/people/{person.id}/edit", data=data).status_code == 302
     entry = db.session.scalars(
@@ -203,3 +204,16 @@ def test_edit_records_a_diff(client, login_as, db, desk, make_person):
     assert entry.changes["sex"] == ["X", "M"]
     db.session.refresh(person)
     assert person.permit_status is PermitStatus.VALID
+
+
+def test_edit_form_keeps_every_citizenship(client, login_as, db, desk, make_person):
+    from sportello.people.models import Citizenship
+
+    login_as(Role.OPERATOR)
+    person = make_person(desk, given_names="Ana", family_name="Lima", preferred_language="es")
+    person.citizenships = [Citizenship(country=c) for c in ("BR", "IT", "PT")]
+    db.session.commit()
+    html = client.get(f"/people/{person.id}/edit").get_data(as_text=True)
+    for code in ("BR", "IT", "PT"):
+        assert f'<option value="{code}" selected>' in html
+    assert 'name="citizenships-3"' in html  # and an empty row for one more
