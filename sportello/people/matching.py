@@ -19,7 +19,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from sportello.extensions import db
-from sportello.people.models import NameKey, Person
+from sportello.people.models import NameKey, Person, alias_list, original_name
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 MAX_CANDIDATES = 300
@@ -43,25 +43,19 @@ def phonetic(token: str) -> str:
 def names_of(person: Any) -> list[str]:
     """Every name the person is known by: passport names, original script, aliases.
 
-    ``person`` is a Person or a row with the same name columns (see ``NAME_COLUMNS``).
+    ``person`` is a Person or anything with the same name fields (``NAME_FIELDS``).
     """
     names = [f"{person.given_names} {person.family_name}"]
-    original = " ".join(p for p in (person.given_names_original, person.family_name_original) if p)
+    original = original_name(person.given_names_original, person.family_name_original)
     if original:
         names.append(original)
-    names.extend(line.strip() for line in (person.aliases or "").splitlines() if line.strip())
+    names.extend(alias_list(person.aliases))
     return names
 
 
+NAME_FIELDS = ("given_names", "family_name", "given_names_original", "family_name_original", "aliases")
 # The columns name matching reads, so a search can score candidates without loading whole records.
-NAME_COLUMNS = (
-    Person.id,
-    Person.given_names,
-    Person.family_name,
-    Person.given_names_original,
-    Person.family_name_original,
-    Person.aliases,
-)
+NAME_COLUMNS = (Person.id, *(getattr(Person, name) for name in NAME_FIELDS))
 
 
 def with_joined_pairs(name_tokens: list[str]) -> list[str]:

@@ -56,6 +56,15 @@ class PermitType(LabelledEnum):
     OTHER = "other", _l("Other")
 
 
+def original_name(given: str | None, family: str | None) -> str:
+    return " ".join(part for part in (given, family) if part)
+
+
+def alias_list(aliases: str | None) -> list[str]:
+    """The aliases field holds one name per line."""
+    return [line.strip() for line in (aliases or "").splitlines() if line.strip()]
+
+
 class Person(Timestamped, Versioned, db.Model):
     """A person the desks serve (anagrafica). Names as in the passport, in Latin letters."""
 
@@ -124,11 +133,11 @@ class Person(Timestamped, Versioned, db.Model):
 
     @property
     def original_name(self) -> str:
-        return " ".join(part for part in (self.given_names_original, self.family_name_original) if part)
+        return original_name(self.given_names_original, self.family_name_original)
 
     @property
     def alias_list(self) -> list[str]:
-        return [line.strip() for line in (self.aliases or "").splitlines() if line.strip()]
+        return alias_list(self.aliases)
 
     @property
     def citizenship_codes(self) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import phonenumbers
@@ -194,7 +195,8 @@ def _birth_relation(a: date | None, a_precision: DatePrecision, b: date | None, 
 
 
 def find_duplicates(user: Any, values: dict[str, Any], exclude_id: int | None = None) -> list[Candidate]:
-    """People the user can see who may be the person described by ``values``, best first."""
+    """People the user can see who may be the person described by ``values``: strong matches
+    (same identifier) first, then by name similarity."""
     visible = Person.visible_to(user)
     if exclude_id:
         visible = visible.where(Person.id != exclude_id)
@@ -209,22 +211,15 @@ def find_duplicates(user: Any, values: dict[str, Any], exclude_id: int | None = 
     for key, column, reason in identifiers:
         if values.get(key):
             for person in db.session.scalars(visible.where(column == values[key]).limit(20)):
-                candidate = found.setdefault(person.id, Candidate(person, 100.0, True))
+                candidate = found.setdefault(person.id, Candidate(person, 0.0, True))
                 candidate.reasons.append(reason)
 
-    probe = Person(
-        given_names=values.get("given_names") or "",
-        family_name=values.get("family_name") or "",
-        given_names_original=values.get("given_names_original") or "",
-        family_name_original=values.get("family_name_original") or "",
-        aliases=values.get("aliases") or "",
-    )
-    probe_names = matching.names_of(probe)
+    probe_names = matching.names_of(SimpleNamespace(**{key: values.get(key) or "" for key in matching.NAME_FIELDS}))
     ids = matching.candidate_ids(probe_names, visible, all_tokens=False, prefix=False, limit=100)
-    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids))) if ids else []
+    people = list(db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))) if ids else []
     birth = values.get("birth_date")
     precision = values.get("birth_date_precision") or DatePrecision.UNKNOWN
-    for person in people:
+    for person in [*people, *(c.person for c in found.values() if c.person.id not in ids)]:
         score, matched_name = max((matching.name_similarity(name, person) for name in probe_names), key=lambda s: s[0])
         alike = any(matching.sound_alike(name, person) for name in probe_names)
         relation = _birth_relation(birth, precision, person.birth_date, person.birth_date_precision)
@@ -233,7 +228,7 @@ def find_duplicates(user: Any, values: dict[str, Any], exclude_id: int | None = 
             if relation == "different" or (score < 80 and not alike):
                 continue
             candidate = found.setdefault(person.id, Candidate(person, score, False))
-        candidate.score = max(candidate.score, score) if candidate.strong else score
+        candidate.score = score
         if score >= 80:
             candidate.reasons.append(
                 _l("Similar name (%(score)s of 100): %(name)s", score=round(score), name=matched_name)
@@ -246,12 +241,6 @@ def find_duplicates(user: Any, values: dict[str, Any], exclude_id: int | None = 
             candidate.reasons.append(_l("Same year of birth"))
         elif relation == "swapped":
             candidate.reasons.append(_l("Same date of birth with day and month swapped"))
-    for candidate in found.values():
-        if candidate.strong and not any("name" in str(r).lower() for r in candidate.reasons):
-            score, _ = max(
-                (matching.name_similarity(name, candidate.person) for name in probe_names), key=lambda s: s[0]
-            )
-            candidate.score = score
     return sorted(found.values(), key=lambda c: (not c.strong, -c.score, c.person.id))[:20]
 
 
@@ -313,11 +302,19 @@ def record_view(person: Person) -> None:
     audit.record(Action.VIEW, person, {})
 
 
-def intake_desk_ids(user: Any) -> list[int]:
-    """Desks a user may register people at."""
+def registration_desks(user: Any) -> list[Any]:
+    """Open desks a user may register people at, by name."""
     from sportello.auth.models import Desk
 
-    return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).with_only_columns(Desk.id)))
+    return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).order_by(Desk.name)))
+
+
+def registration_desk_id(desks: list[Any], chosen: str | None) -> int:
+    """The desk a new person is registered at: the one chosen, if allowed, else the first."""
+    ids = {desk.id for desk in desks}
+    if chosen and chosen.isdigit() and int(chosen) in ids:
+        return int(chosen)
+    return min(ids)
 
 
 # ---- search -----------------------------------------------------------------------------------

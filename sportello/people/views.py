@@ -107,14 +107,11 @@ def _saved_form(person: Person) -> PersonForm:
 @bp.route("/new", methods=["GET", "POST"])
 @require_roles(*DESK_ROLES)
 def new():
-    desks = services.intake_desk_ids(current_user)
+    desks = services.registration_desks(current_user)
     if not desks:
         abort(403)
     form = _person_form()
-    form.desk.choices = select_choices(
-        (str(d.id), d.name)
-        for d in db.session.scalars(Desk.visible_to(current_user).where(Desk.id.in_(desks)).order_by(Desk.name))
-    )
+    form.desk.choices = select_choices((str(d.id), d.name) for d in desks)
     candidates = None
     if form.validate_on_submit():
         try:
@@ -125,11 +122,7 @@ def new():
             if form.confirm_new.data != "1":
                 candidates = services.find_duplicates(current_user, values)
             if not candidates:
-                desk_id = (
-                    int(form.desk.data)
-                    if (form.desk.data or "").isdigit() and int(form.desk.data) in desks
-                    else sorted(desks)[0]
-                )
+                desk_id = services.registration_desk_id(desks, form.desk.data)
                 person = services.create_person(values, desk_id)
                 db.session.commit()
                 flash(_("%(name)s has been registered.", name=person.full_name), "success")
