@@ -15,7 +15,7 @@ from sportello.auth import services
 from sportello.auth.forms import ChangePasswordForm, DeskForm, LanguageForm, LoginForm, UserForm
 from sportello.auth.models import Desk, User
 from sportello.core import audit
-from sportello.core.concurrency import StaleEdit, conflict_rows
+from sportello.core.concurrency import StaleEdit, stale_save
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
@@ -217,10 +217,9 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.form_errors.append(str(error.message))
         except (StaleEdit, StaleDataError):
-            db.session.rollback()
-            user = db.session.get(User, user_id)
-            conflict = conflict_rows(form, _user_form(formdata=None, data=_saved_user_data(user)))
-            form.version.data = user.version
+            user, conflict = stale_save(
+                form, User, user_id, lambda saved: _user_form(formdata=None, data=_saved_user_data(saved))
+            )
         else:
             flash(_("Account saved."), "success")
             return redirect(url_for("auth.edit_user", user_id=user.id))
@@ -310,10 +309,7 @@ def edit_desk(desk_id: int):
             db.session.rollback()
             add_field_error(form, error)
         except (StaleEdit, StaleDataError):
-            db.session.rollback()
-            desk = db.session.get(Desk, desk_id)
-            conflict = conflict_rows(form, DeskForm(formdata=None, obj=desk))
-            form.version.data = desk.version
+            desk, conflict = stale_save(form, Desk, desk_id, lambda saved: DeskForm(formdata=None, obj=saved))
         else:
             flash(_("Desk saved."), "success")
             return redirect(url_for("auth.desks"))

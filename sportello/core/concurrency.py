@@ -7,6 +7,7 @@ saved ones, keeps what they typed, and lets them save again knowingly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,21 @@ def check_version(obj: Any, submitted: Any) -> None:
         raise StaleEdit(obj) from None
     if submitted_version != obj.version:
         raise StaleEdit(obj)
+
+
+def stale_save(form: FlaskForm, model: type, object_id: int, saved_form: Callable[[Any], FlaskForm]):
+    """After a refused save: roll back, reload the record, and compare it with what was typed.
+
+    Returns the reloaded record and the rows that differ; the form now carries the current
+    version, so saving again keeps the user's values knowingly.
+    """
+    from sportello.extensions import db
+
+    db.session.rollback()
+    obj = db.session.get(model, object_id)
+    rows = conflict_rows(form, saved_form(obj))
+    form.version.data = obj.version
+    return obj, rows
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from sportello.auth.models import Desk
-from sportello.core.concurrency import StaleEdit, conflict_rows
+from sportello.core.concurrency import StaleEdit, stale_save
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import add_field_error, select_choices
 from sportello.core.languages import country_choices
@@ -157,10 +157,7 @@ def edit(person_id: int):
             db.session.rollback()
             add_field_error(form, errors)
         except (StaleEdit, StaleDataError):
-            db.session.rollback()
-            person = db.session.get(Person, person_id)
-            conflict = conflict_rows(form, _saved_form(person))
-            form.version.data = person.version
+            person, conflict = stale_save(form, Person, person_id, _saved_form)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("people.show", person_id=person.id))
