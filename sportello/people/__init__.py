@@ -1,6 +1,15 @@
 """The person registry: intake, people's records, duplicate detection."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask
+
+
+def add_person_panel(app: Flask, template: str, context: Callable[[Any, Any], dict]) -> None:
+    """Let another part show a panel on a person's page: ``template`` is rendered with the
+    variables ``context(person, user)`` returns (for example the person's cases)."""
+    app.extensions.setdefault("sportello_person_panels", []).append((template, context))
 
 
 def init_app(app: Flask) -> None:

@@ -74,8 +74,8 @@ class Person(Timestamped, Versioned, db.Model):
         sa.Index("ix_people_family_name_given_names", "family_name", "given_names"),
         sa.Index("ix_people_desk_id_permit_expires_on", "desk_id", "permit_expires_on"),
     )
-    # Derived search keys are not part of the record's history.
-    __audit_exclude__ = {"name_keys"}
+    # Derived search keys are not part of the record's history; sharing is recorded by the case that causes it.
+    __audit_exclude__ = {"name_keys", "shared_desks"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The desk that registered the person; their file is shared with the desks of their cases.
@@ -123,6 +123,9 @@ class Person(Timestamped, Versioned, db.Model):
         back_populates="person", cascade="all, delete-orphan", lazy="selectin", order_by="SpokenLanguage.id"
     )
     name_keys: Mapped[list[NameKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    shared_desks: Mapped[list[SharedDesk]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"
@@ -143,20 +146,28 @@ class Person(Timestamped, Versioned, db.Model):
     def citizenship_codes(self) -> list[str]:
         return [c.country for c in self.citizenships]
 
+    @property
+    def desk_ids(self) -> set[int]:
+        """The desk that registered the person and the desks their file is shared with."""
+        return {self.desk_id, *(row.desk_id for row in self.shared_desks)}
+
     @classmethod
     def visible_to(cls, user) -> sa.Select:
-        """Admins see everyone; coordinators and operators the people of their desks."""
+        """Admins see everyone; coordinators and operators the people of their desks, including
+        people registered elsewhere whose file is shared with one of their desks."""
         query = sa.select(cls)
         if user.role is Role.ADMIN:
             return query
         if user.role in (Role.COORDINATOR, Role.OPERATOR):
-            return query.where(cls.desk_id.in_(user.desk_ids))
+            desk_ids = user.desk_ids
+            shared = sa.select(SharedDesk.person_id).where(SharedDesk.desk_id.in_(desk_ids))
+            return query.where(sa.or_(cls.desk_id.in_(desk_ids), cls.id.in_(shared)))
         return query.where(sa.false())
 
     def can_view(self, user) -> bool:
         if user.role is Role.ADMIN:
             return True
-        return user.role in (Role.COORDINATOR, Role.OPERATOR) and self.desk_id in user.desk_ids
+        return user.role in (Role.COORDINATOR, Role.OPERATOR) and bool(self.desk_ids & user.desk_ids)
 
     can_edit = can_view
 
@@ -186,6 +197,18 @@ class SpokenLanguage(db.Model):
 
     def __str__(self) -> str:
         return f"{self.language}:{self.level.value}"
+
+
+class SharedDesk(db.Model):
+    """A desk other than the registering one that works with the person (it has a case for them),
+    and so sees their file."""
+
+    __tablename__ = "person_shared_desks"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    desk_id: Mapped[int] = mapped_column(sa.ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+    person: Mapped[Person] = relationship(back_populates="shared_desks")
 
 
 class NameKey(db.Model):

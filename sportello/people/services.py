@@ -27,7 +27,16 @@ from sportello.core.pagination import ListPage
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.people import matching
-from sportello.people.models import Citizenship, DatePrecision, LanguageLevel, PermitStatus, PermitType, Person, Sex
+from sportello.people.models import (
+    Citizenship,
+    DatePrecision,
+    LanguageLevel,
+    PermitStatus,
+    PermitType,
+    Person,
+    Sex,
+    SharedDesk,
+)
 from sportello.people.models import SpokenLanguage as Spoken
 
 # Columns copied from the form as they are (after the checks below).
@@ -295,6 +304,12 @@ def update_person(person: Person, values: dict[str, Any], *, version: Any) -> No
     check_version(person, version)
     _apply(person, values)
     audit.record(Action.UPDATE, person)
+
+
+def share_with_desk(person: Person, desk_id: int) -> None:
+    """Let another desk see the person's file (it opened a case for them)."""
+    if desk_id not in person.desk_ids:
+        person.shared_desks.append(SharedDesk(desk_id=desk_id))
 
 
 def record_view(person: Person) -> None:

@@ -136,7 +136,13 @@ def new():
 @require_roles(*DESK_ROLES)
 def show(person_id: int):
     person = get_visible_or_404(Person, person_id)
-    page = render_template("people/show.html", person=person, warnings=services.fiscal_code_warnings(person))
+    panels = [
+        (template, context(person, current_user))
+        for template, context in current_app.extensions.get("sportello_person_panels", [])
+    ]
+    page = render_template(
+        "people/show.html", person=person, warnings=services.fiscal_code_warnings(person), panels=panels
+    )
     services.record_view(person)
     db.session.commit()
     return page
