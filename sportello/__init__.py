@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_parts(app: Flask) -> None:
-    from sportello import auth, core, demo, people
+    from sportello import auth, cases, core, demo, people
     from sportello.core import errors, navigation, permissions, security
 
     security.init_app(app)
@@ -76,6 +76,6 @@ def _register_parts(app: Flask) -> None:
     navigation.init_app(app)
 
     # One blueprint per part of the desk's work.
-    for part in (core, auth, people):
+    for part in (core, auth, people, cases):
         part.init_app(app)
     demo.init_app(app)

@@ -8,6 +8,7 @@ OK means the page was served or the action done (200, 302, or 422 for an empty f
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from sportello.core.roles import Role
 
@@ -50,12 +51,49 @@ ROUTES = [
     ("GET", "/people/{person}", OWN_DESK_STAFF),
     ("GET", "/people/{person}/edit", OWN_DESK_STAFF),
     ("POST", "/people/{person}/edit", OWN_DESK_STAFF),
+    ("GET", "/cases/", DESK_STAFF),
+    ("GET", "/cases/agenda", DESK_STAFF),
+    ("GET", "/cases/new?person={person}", OWN_DESK_STAFF),
+    ("POST", "/cases/new?person={person}", OWN_DESK_STAFF),
+    ("GET", "/cases/{case}", OWN_DESK_STAFF),
+    ("GET", "/cases/{case}/edit", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/edit", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/status", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/goals", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/interventions", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/referrals", OWN_DESK_STAFF),
+    ("POST", "/cases/{case}/appointments", OWN_DESK_STAFF),
+    ("POST", "/cases/tracks/{track}/stage", OWN_DESK_STAFF),
+    ("GET", "/cases/goals/{goal}", OWN_DESK_STAFF),
+    ("POST", "/cases/goals/{goal}", OWN_DESK_STAFF),
+    ("POST", "/cases/interventions/{intervention}/follow-up-done", OWN_DESK_STAFF),
+    ("GET", "/cases/referrals/{referral}", OWN_DESK_STAFF),
+    ("POST", "/cases/referrals/{referral}", OWN_DESK_STAFF),
+    ("GET", "/cases/appointments/{appointment}", OWN_DESK_STAFF),
+    ("POST", "/cases/appointments/{appointment}", OWN_DESK_STAFF),
+    ("GET", "/admin/referral-services/", ADMIN_AREA),
+    ("GET", "/admin/referral-services/new", ADMIN_ONLY),
+    ("POST", "/admin/referral-services/new", ADMIN_ONLY),
+    ("GET", "/admin/referral-services/{service}", ADMIN_ONLY),
+    ("POST", "/admin/referral-services/{service}", ADMIN_ONLY),
 ]
 
-PLACEHOLDERS = {"{user}": "<int:user_id>", "{desk}": "<int:desk_id>", "{person}": "<int:person_id>"}
+PLACEHOLDERS = {
+    "{user}": "<int:user_id>",
+    "{desk}": "<int:desk_id>",
+    "{person}": "<int:person_id>",
+    "{case}": "<int:case_id>",
+    "{track}": "<int:track_id>",
+    "{goal}": "<int:goal_id>",
+    "{intervention}": "<int:intervention_id>",
+    "{referral}": "<int:referral_id>",
+    "{appointment}": "<int:appointment_id>",
+    "{service}": "<int:service_id>",
+}
 
 
 def _rule_of(url: str) -> str:
+    url = url.split("?")[0]
     for placeholder, converter in PLACEHOLDERS.items():
         url = url.replace(placeholder, converter)
     return url
@@ -82,17 +120,56 @@ def test_every_route_is_in_the_table(app):
     assert listed - served == set(), "routes in the table that the app does not serve"
 
 
+CASE_ROWS = {"case", "track", "goal", "intervention", "referral", "appointment", "service"}
+
+
+def make_case_rows(db, desk, person, operator) -> dict[str, int]:
+    """A case with one row of each kind, at ``desk``."""
+    from datetime import date, time
+
+    from sportello.cases import models as m
+
+    service = db.session.scalars(sa.select(m.ReferralService).limit(1)).one()
+    case = m.Case(
+        desk=desk, person=person, year=2026, number=person.id, reference=f"T-{person.id}", opened_on=date(2026, 1, 5)
+    )
+    track = m.Track(kind=m.TrackKind.HOUSING, stage=m.TrackStage.ASSESSMENT)
+    case.tracks.append(track)
+    goal = m.Goal(case=case, description="Find a room")
+    entry = m.Intervention(
+        case=case,
+        occurred_on=date(2026, 1, 6),
+        kind=m.InterventionKind.INTERVIEW,
+        channel=m.Channel.IN_PERSON,
+        follow_up_on=date(2026, 1, 20),
+    )
+    referral = m.Referral(case=case, service=service, referred_on=date(2026, 1, 7))
+    appointment = m.Appointment(case=case, on_date=date(2026, 2, 1), starts_at=time(10, 0), staff_id=operator.id)
+    db.session.add_all([case, goal, entry, referral, appointment])
+    db.session.flush()
+    return {
+        "{case}": case.id,
+        "{track}": track.id,
+        "{goal}": goal.id,
+        "{intervention}": entry.id,
+        "{referral}": referral.id,
+        "{appointment}": appointment.id,
+        "{service}": service.id,
+    }
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
 def test_access(client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope):
     target_desk = desk if scope == "own" else other_desk
     target_user = make_user(Role.OPERATOR, [target_desk])
     target_person = make_person(target_desk)
+    ids = {"{desk}": target_desk.id, "{user}": target_user.id, "{person}": target_person.id}
+    if "{" in url and url.split("{")[1].split("}")[0] in CASE_ROWS:
+        ids.update(make_case_rows(db, target_desk, target_person, target_user))
     db.session.commit()
-    path = (
-        url.replace("{desk}", str(target_desk.id))
-        .replace("{user}", str(target_user.id))
-        .replace("{person}", str(target_person.id))
-    )
+    path = url
+    for placeholder, value in ids.items():
+        path = path.replace(placeholder, str(value))
     if role != "anonymous":
         login_as(role)
 

@@ -246,8 +246,9 @@ def register_labels(
     in the reader's language."""
     OBJECT_TITLES[object_type] = title
     FIELD_TITLES.update(fields)
+    # Fields of the same name in several records share one table of coded values.
     for field, enumeration in (values or {}).items():
-        VALUE_TITLES[field] = {member.value: member.title for member in enumeration}
+        VALUE_TITLES.setdefault(field, {}).update({member.value: member.title for member in enumeration})
 
 
 def object_types() -> list[tuple[str, Any]]:

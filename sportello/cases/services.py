@@ -1,0 +1,677 @@
+"""Rules of cases: opening and numbering, status, tracks, plan, timeline, referrals, appointments,
+search, and the operator's day.
+
+Services change the session and write the audit trail; the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import phonenumbers
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from sportello.auth.models import Desk, User
+from sportello.cases.models import (
+    OPEN_GOALS,
+    Appointment,
+    AppointmentStatus,
+    Case,
+    CaseCounter,
+    CaseStatus,
+    Channel,
+    CloseReason,
+    Goal,
+    GoalStatus,
+    Intervention,
+    InterventionKind,
+    Referral,
+    ReferralOutcome,
+    ReferralService,
+    StageChange,
+    Track,
+    TrackKind,
+    TrackStage,
+)
+from sportello.core import audit
+from sportello.core.audit import Action
+from sportello.core.concurrency import check_version
+from sportello.core.exceptions import FieldError, FieldErrors, RuleError
+from sportello.core.forms import today
+from sportello.core.home import HomeItem
+from sportello.core.pagination import SlicePage
+from sportello.core.roles import Role
+from sportello.extensions import db
+from sportello.people import matching
+from sportello.people import services as people_services
+from sportello.people.models import Citizenship, Person
+
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.ON_HOLD)
+CASE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OPERATOR)
+
+
+# ---- numbering --------------------------------------------------------------------------------
+
+
+def format_reference(desk_code: str, year: int, number: int) -> str:
+    return f"{desk_code}-{year}-{number:06d}"
+
+
+def next_number(desk_id: int, year: int) -> int:
+    """The next case number of a desk in a year. The counter row stays locked until the
+    transaction ends, so two cases opened at once never get the same number."""
+    bump = (
+        sa.update(CaseCounter)
+        .where(CaseCounter.desk_id == desk_id, CaseCounter.year == year)
+        .values(last_number=CaseCounter.last_number + 1)
+        .returning(CaseCounter.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    number = db.session.execute(bump).scalar()
+    if number is not None:
+        return number
+    try:
+        with db.session.begin_nested():  # the first case of the year at this desk
+            db.session.execute(sa.insert(CaseCounter).values(desk_id=desk_id, year=year, last_number=1))
+        return 1
+    except IntegrityError:  # someone else opened the desk's first case of the year meanwhile
+        return db.session.execute(bump).scalar_one()
+
+
+# ---- who can be in charge ---------------------------------------------------------------------
+
+
+def desks_for_new_case(user: User) -> list[Desk]:
+    return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).order_by(Desk.name)))
+
+
+def staff_of(desk_ids: set[int] | list[int]) -> list[User]:
+    """Active operators and coordinators of the given desks, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.active.is_(True),
+                User.role.in_((Role.OPERATOR, Role.COORDINATOR)),
+                User.desks.any(Desk.id.in_(desk_ids)),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def _check_staff(user_id: int | None, desk_id: int, field: str) -> None:
+    if user_id is not None and user_id not in {u.id for u in staff_of([desk_id])}:
+        raise FieldError(field, _l("Choose someone who works at the case's desk."))
+
+
+# ---- opening and editing a case ---------------------------------------------------------------
+
+
+def active_case_at(person_id: int, desk_id: int, exclude_id: int | None = None) -> Case | None:
+    query = sa.select(Case).where(
+        Case.person_id == person_id, Case.desk_id == desk_id, Case.status.in_(ACTIVE_STATUSES)
+    )
+    if exclude_id:
+        query = query.where(Case.id != exclude_id)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def open_case(person: Person, desk: Desk, values: dict[str, Any], user: User) -> Case:
+    """Take a person in charge at a desk: a new case with its number and first tracks."""
+    existing = active_case_at(person.id, desk.id)
+    if existing is not None:
+        raise RuleError(
+            _l(
+                "%(name)s already has case %(reference)s open at this desk.",
+                name=person.full_name,
+                reference=existing.reference,
+            )
+        )
+    _check_staff(values.get("operator_id"), desk.id, "operator_id")
+    opened_on = values.get("opened_on") or today()
+    number = next_number(desk.id, opened_on.year)
+    case = Case(
+        desk_id=desk.id,
+        person_id=person.id,
+        year=opened_on.year,
+        number=number,
+        reference=format_reference(desk.code, opened_on.year, number),
+        operator_id=values.get("operator_id"),
+        status=CaseStatus.OPEN,
+        opened_on=opened_on,
+        summary=values.get("summary") or "",
+    )
+    for kind in values.get("tracks") or []:
+        _add_track(case, TrackKind(kind), user)
+    db.session.add(case)
+    people_services.share_with_desk(person, desk.id)
+    audit.record(Action.CREATE, case)
+    return case
+
+
+def require_active(case: Case) -> None:
+    """Nothing is added to a closed case until it is reopened."""
+    if case.is_closed:
+        raise RuleError(_l("This case is closed: reopen it to add to it."))
+
+
+def _add_track(case: Case, kind: TrackKind, user: User) -> Track:
+    track = Track(kind=kind, stage=TrackStage.ASSESSMENT)
+    track.changes.append(StageChange(stage=TrackStage.ASSESSMENT, changed_by_id=user.id))
+    case.tracks.append(track)
+    return track
+
+
+def update_case(case: Case, values: dict[str, Any], user: User, *, version: Any) -> None:
+    """The operator in charge, the summary, and tracks to add."""
+    check_version(case, version)
+    _check_staff(values.get("operator_id"), case.desk_id, "operator_id")
+    with db.session.no_autoflush:
+        case.operator_id = values.get("operator_id")
+        case.summary = values.get("summary") or ""
+        have = set(case.track_kinds)
+        for kind in values.get("tracks") or []:
+            if TrackKind(kind) not in have:
+                _add_track(case, TrackKind(kind), user)
+    audit.record(Action.UPDATE, case)
+
+
+# Which status change is allowed from where, and where it leads.
+TRANSITIONS = {
+    "hold": ((CaseStatus.OPEN,), CaseStatus.ON_HOLD),
+    "resume": ((CaseStatus.ON_HOLD,), CaseStatus.OPEN),
+    "close": ((CaseStatus.OPEN, CaseStatus.ON_HOLD), CaseStatus.CLOSED),
+    "reopen": ((CaseStatus.CLOSED,), CaseStatus.OPEN),
+}
+
+
+def change_status(
+    case: Case, action: str, *, reason: str | None, note: str, on: date | None, version: Any
+) -> None:
+    """Put on hold, resume, close (with a reason) or reopen a case."""
+    check_version(case, version)
+    if action not in TRANSITIONS or case.status not in TRANSITIONS[action][0]:
+        raise RuleError(_l("This case cannot make that change in its current status."))
+    errors = []
+    if action == "close" and not reason:
+        errors.append(FieldError("close_reason", _l("Choose why the case is closed.")))
+    if action in ("hold", "reopen") and not note:
+        errors.append(FieldError("note", _l("Write why, so colleagues know.")))
+    day = on or today()
+    if action == "close" and day < case.opened_on:
+        errors.append(FieldError("on", _l("A case cannot close before it was opened.")))
+    if errors:
+        raise FieldErrors(errors)
+    if action == "reopen":
+        other = active_case_at(case.person_id, case.desk_id, exclude_id=case.id)
+        if other is not None:
+            raise RuleError(
+                _l("Case %(reference)s is already open for this person at this desk.", reference=other.reference)
+            )
+    case.status = TRANSITIONS[action][1]
+    case.status_note = note
+    if action == "close":
+        case.closed_on = day
+        case.close_reason = CloseReason(reason)
+    elif action == "reopen":
+        case.closed_on = None
+        case.close_reason = None
+    audit.record(Action.UPDATE, case)
+
+
+# ---- tracks and plan --------------------------------------------------------------------------
+
+
+def change_stage(track: Track, stage: TrackStage, note: str, user: User) -> None:
+    if stage is track.stage and not note:
+        raise FieldError("stage", _l("The track is already at this stage."))
+    old = track.stage
+    track.stage = stage
+    track.changes.append(StageChange(stage=stage, changed_by_id=user.id, note=note))
+    audit.record(
+        Action.UPDATE, track, {"stage": [old.value, stage.value], **({"note": [None, note]} if note else {})}
+    )
+
+
+def _check_goal(values: dict[str, Any], case: Case) -> None:
+    target = values.get("target_date")
+    if target and target < case.opened_on:
+        raise FieldError("target_date", _l("The target date is before the case was opened."))
+
+
+def add_goal(case: Case, values: dict[str, Any]) -> Goal:
+    _check_goal(values, case)
+    goal = Goal(
+        case=case,
+        track=TrackKind(values["track"]) if values.get("track") else None,
+        description=values["description"],
+        target_date=values.get("target_date"),
+        status=GoalStatus(values.get("status") or GoalStatus.PLANNED.value),
+    )
+    if goal.status not in OPEN_GOALS:
+        goal.ended_on = today()
+    db.session.add(goal)
+    audit.record(Action.CREATE, goal)
+    return goal
+
+
+def update_goal(goal: Goal, values: dict[str, Any], *, version: Any) -> None:
+    check_version(goal, version)
+    _check_goal(values, goal.case)
+    status = GoalStatus(values["status"])
+    goal.track = TrackKind(values["track"]) if values.get("track") else None
+    goal.description = values["description"]
+    goal.target_date = values.get("target_date")
+    if status is not goal.status:
+        goal.ended_on = None if status in OPEN_GOALS else today()
+    goal.status = status
+    audit.record(Action.UPDATE, goal)
+
+
+# ---- timeline ---------------------------------------------------------------------------------
+
+
+def add_intervention(case: Case, values: dict[str, Any], user: User) -> Intervention:
+    errors = []
+    if values["occurred_on"] < case.opened_on - timedelta(days=30):
+        errors.append(FieldError("occurred_on", _l("This date is long before the case was opened.")))
+    follow_up = values.get("follow_up_on")
+    if follow_up and follow_up < values["occurred_on"]:
+        errors.append(FieldError("follow_up_on", _l("The follow-up date is before the intervention.")))
+    if errors:
+        raise FieldErrors(errors)
+    intervention = Intervention(
+        case=case,
+        occurred_on=values["occurred_on"],
+        kind=InterventionKind(values["kind"]),
+        channel=Channel(values["channel"]),
+        minutes=values.get("minutes") or 0,
+        track=TrackKind(values["track"]) if values.get("track") else None,
+        note=values.get("note") or "",
+        author_id=user.id,
+        follow_up_on=follow_up,
+    )
+    db.session.add(intervention)
+    audit.record(Action.CREATE, intervention)
+    return intervention
+
+
+def complete_follow_up(intervention: Intervention) -> None:
+    if intervention.follow_up_on is None or intervention.follow_up_done_on is not None:
+        raise RuleError(_l("This follow-up is already done."))
+    intervention.follow_up_done_on = today()
+    audit.record(Action.UPDATE, intervention)
+
+
+def timeline(case: Case) -> list[Intervention]:
+    return list(
+        db.session.scalars(
+            sa.select(Intervention)
+            .where(Intervention.case_id == case.id)
+            .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
+        )
+    )
+
+
+# ---- referrals --------------------------------------------------------------------------------
+
+
+def referral_services(include: int | None = None) -> list[ReferralService]:
+    """Active services, and the one already chosen even if since deactivated."""
+    condition = ReferralService.active.is_(True)
+    if include:
+        condition = sa.or_(condition, ReferralService.id == include)
+    return list(db.session.scalars(sa.select(ReferralService).where(condition).order_by(ReferralService.name)))
+
+
+def add_referral(case: Case, values: dict[str, Any]) -> Referral:
+    service = db.session.get(ReferralService, values.get("service_id") or 0)
+    if service is None or not service.active:
+        raise FieldError("service_id", _l("Choose a service from the list."))
+    follow_up = values.get("follow_up_on")
+    if follow_up and follow_up < values["referred_on"]:
+        raise FieldError("follow_up_on", _l("The follow-up date is before the referral."))
+    referral = Referral(
+        case=case,
+        service=service,
+        track=TrackKind(values["track"]) if values.get("track") else None,
+        referred_on=values["referred_on"],
+        reason=values.get("reason") or "",
+        follow_up_on=follow_up,
+    )
+    db.session.add(referral)
+    audit.record(Action.CREATE, referral)
+    return referral
+
+
+def record_outcome(referral: Referral, values: dict[str, Any], *, version: Any) -> None:
+    check_version(referral, version)
+    outcome = ReferralOutcome(values["outcome"])
+    outcome_on = values.get("outcome_on")
+    if outcome is not ReferralOutcome.PENDING and outcome_on is None:
+        outcome_on = today()
+    if outcome_on and outcome_on < referral.referred_on:
+        raise FieldError("outcome_on", _l("The outcome cannot come before the referral."))
+    referral.outcome = outcome
+    referral.outcome_on = outcome_on if outcome is not ReferralOutcome.PENDING else None
+    referral.outcome_note = values.get("outcome_note") or ""
+    referral.follow_up_on = values.get("follow_up_on") if outcome is ReferralOutcome.PENDING else None
+    audit.record(Action.UPDATE, referral)
+
+
+# ---- appointments -----------------------------------------------------------------------------
+
+
+def _check_appointment(case: Case, values: dict[str, Any]) -> None:
+    _check_staff(values.get("staff_id"), case.desk_id, "staff_id")
+    if values["on_date"] < case.opened_on:
+        raise FieldError("on_date", _l("The appointment is before the case was opened."))
+
+
+def add_appointment(case: Case, values: dict[str, Any]) -> Appointment:
+    _check_appointment(case, values)
+    appointment = Appointment(case=case, **_appointment_values(values))
+    db.session.add(appointment)
+    audit.record(Action.CREATE, appointment)
+    return appointment
+
+
+def _appointment_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "on_date": values["on_date"],
+        "starts_at": values["starts_at"],
+        "minutes": values.get("minutes") or 30,
+        "place": values.get("place") or "",
+        "staff_id": values.get("staff_id"),
+        "with_whom": values.get("with_whom") or "",
+        "purpose": values.get("purpose") or "",
+        "status": AppointmentStatus(values.get("status") or AppointmentStatus.PLANNED.value),
+    }
+
+
+def update_appointment(appointment: Appointment, values: dict[str, Any], *, version: Any) -> None:
+    check_version(appointment, version)
+    _check_appointment(appointment.case, values)
+    new = _appointment_values(values)
+    if new["status"] in (AppointmentStatus.DONE, AppointmentStatus.MISSED) and new["on_date"] > today():
+        raise FieldError("status", _l("An appointment in the future cannot have taken place yet."))
+    for key, value in new.items():
+        setattr(appointment, key, value)
+    audit.record(Action.UPDATE, appointment)
+
+
+def appointments_on(user: User, day: date, desk_id: int | None = None) -> list[Appointment]:
+    """The agenda of a day at the user's desks, by time."""
+    query = (
+        sa.select(Appointment)
+        .join(Appointment.case)
+        .where(Appointment.on_date == day, Case.id.in_(Case.visible_to(user).with_only_columns(Case.id)))
+        .options(selectinload(Appointment.case))
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    if desk_id:
+        query = query.where(Case.desk_id == desk_id)
+    return list(db.session.scalars(query))
+
+
+# ---- the case page ----------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFile:
+    """Everything the case page shows, each kind of row fetched in one query."""
+
+    case: Case
+    goals: list[Goal]
+    timeline: list[Intervention]
+    referrals: list[Referral]
+    appointments: list[Appointment]
+    other_cases: list[Case]
+    minutes: int
+
+
+def case_file(case: Case, user: User) -> CaseFile:
+    goals = list(
+        db.session.scalars(
+            sa.select(Goal)
+            .where(Goal.case_id == case.id)
+            .order_by(Goal.status.in_(OPEN_GOALS).desc(), Goal.target_date.is_(None), Goal.target_date, Goal.id)
+        )
+    )
+    referrals = list(
+        db.session.scalars(
+            sa.select(Referral)
+            .where(Referral.case_id == case.id)
+            .order_by(Referral.referred_on.desc(), Referral.id.desc())
+        )
+    )
+    appointments = list(
+        db.session.scalars(
+            sa.select(Appointment)
+            .where(Appointment.case_id == case.id)
+            .order_by(Appointment.on_date.desc(), Appointment.starts_at.desc())
+        )
+    )
+    # Stage histories of every track in one query.
+    db.session.scalars(
+        sa.select(Track).where(Track.case_id == case.id).options(selectinload(Track.changes))
+    ).all()
+    entries = timeline(case)
+    other_cases = list(
+        db.session.scalars(
+            Case.visible_to(user)
+            .where(Case.person_id == case.person_id, Case.id != case.id)
+            .order_by(Case.opened_on.desc())
+        )
+    )
+    return CaseFile(case, goals, entries, referrals, appointments, other_cases, sum(e.minutes for e in entries))
+
+
+def record_view(case: Case) -> None:
+    """Opening a case file is recorded."""
+    audit.record(Action.VIEW, case, {})
+
+
+def person_cases_panel(person: Person, user: User) -> dict[str, Any]:
+    """The cases panel on a person's page."""
+    if user.role not in CASE_ROLES:
+        return {"cases": [], "can_open": False}
+    cases = list(
+        db.session.scalars(
+            Case.visible_to(user).where(Case.person_id == person.id).order_by(Case.opened_on.desc(), Case.id.desc())
+        )
+    )
+    return {"cases": cases, "can_open": bool(desks_for_new_case(user)), "person": person}
+
+
+# ---- search -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    reference: str = ""
+    fiscal_code: str = ""
+    phone: str = ""
+    document: str = ""
+    desk_id: int | None = None
+    status: str = ""
+    track: str = ""
+    nationality: str = ""
+    operator_id: int | None = None
+    renewal: bool = False
+
+
+def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25) -> SlicePage:
+    """Cases the user can see that match the filters, newest first, one page at a time."""
+    query = Case.visible_to(user)
+    f = filters
+    if f.reference:
+        query = query.where(Case.reference == f.reference)
+    if f.desk_id:
+        query = query.where(Case.desk_id == f.desk_id)
+    if f.status == "active":
+        query = query.where(Case.status.in_(ACTIVE_STATUSES))
+    elif f.status:
+        query = query.where(Case.status == CaseStatus(f.status))
+    if f.track:
+        query = query.where(Case.tracks.any(Track.kind == TrackKind(f.track)))
+    if f.operator_id:
+        query = query.where(Case.operator_id == f.operator_id)
+
+    people = sa.select(Person.id)
+    narrowed = False
+    if f.fiscal_code:
+        people, narrowed = people.where(Person.fiscal_code == f.fiscal_code), True
+    if f.phone:
+        try:
+            people = people.where(Person.phone == people_services.normalise_phone(f.phone))
+        except phonenumbers.NumberParseException:
+            people = people.where(sa.false())
+        narrowed = True
+    if f.document:
+        people = people.where(sa.or_(Person.passport_number == f.document, Person.permit_number == f.document))
+        narrowed = True
+    if f.nationality:
+        people, narrowed = people.where(Person.citizenships.any(Citizenship.country == f.nationality)), True
+    if f.renewal:
+        people, narrowed = people.where(people_services.renewal_window()), True
+    if f.q and matching.tokens(f.q):
+        ids = matching.candidate_ids([f.q], sa.select(Person), all_tokens=True, prefix=True)
+        people, narrowed = people.where(Person.id.in_(ids)), True
+    if narrowed:
+        query = query.where(Case.person_id.in_(people))
+
+    ordered = query.order_by(Case.opened_on.desc(), Case.id.desc())
+    return SlicePage(db.session, ordered, page, per_page)
+
+
+# ---- the operator's day -----------------------------------------------------------------------
+
+
+def _my_cases(user: User) -> sa.ColumnElement[bool]:
+    """Operators follow the cases they are in charge of; coordinators all cases of their desks;
+    admins the cases they are in charge of."""
+    if user.role is Role.COORDINATOR:
+        return Case.desk_id.in_(user.desk_ids)
+    return Case.operator_id == user.id
+
+
+def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
+    if user.role not in CASE_ROLES:
+        return []
+    mine = sa.or_(Appointment.staff_id == user.id, _my_cases(user))
+    if user.role is not Role.ADMIN:
+        mine = sa.and_(mine, Case.desk_id.in_(user.desk_ids))
+    rows = db.session.scalars(
+        sa.select(Appointment)
+        .join(Appointment.case)
+        .where(Appointment.on_date == today(), Appointment.status != AppointmentStatus.CANCELLED, mine)
+        .options(selectinload(Appointment.case))
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(limit)
+    )
+    items = []
+    for appointment in rows:
+        case = appointment.case
+        detail = " · ".join(
+            part for part in (appointment.starts_at.strftime("%H:%M"), appointment.place, appointment.purpose) if part
+        )
+        if appointment.status is not AppointmentStatus.PLANNED:
+            detail = f"{detail} · {appointment.status.title}"
+        items.append(
+            HomeItem(
+                f"{case.person.full_name} · {case.reference}",
+                url_for("cases.show", case_id=case.id, _anchor="appointments"),
+                detail,
+            )
+        )
+    return items
+
+
+def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
+    """Follow-ups of interventions and pending referrals that are due today or late."""
+    if user.role not in CASE_ROLES:
+        return []
+    day = today()
+    mine = _my_cases(user)
+    active = Case.status.in_(ACTIVE_STATUSES)
+    interventions = list(
+        db.session.scalars(
+            sa.select(Intervention)
+            .join(Intervention.case)
+            .where(
+                Intervention.follow_up_on <= day,
+                Intervention.follow_up_done_on.is_(None),
+                sa.or_(mine, Intervention.author_id == user.id),
+                active,
+            )
+            .options(selectinload(Intervention.case))
+            .order_by(Intervention.follow_up_on, Intervention.id)
+            .limit(limit)
+        )
+    )
+    referrals = list(
+        db.session.scalars(
+            sa.select(Referral)
+            .join(Referral.case)
+            .where(Referral.follow_up_on <= day, Referral.outcome == ReferralOutcome.PENDING, mine, active)
+            .options(selectinload(Referral.case))
+            .order_by(Referral.follow_up_on, Referral.id)
+            .limit(limit)
+        )
+    )
+    due: list[tuple[date, HomeItem]] = []
+    for entry in interventions:
+        due.append((entry.follow_up_on, _follow_up_item(entry.case, entry.follow_up_on, entry.note, "timeline", day)))
+    for referral in referrals:
+        text = str(_l("Referral to %(service)s: outcome?", service=referral.service.name))
+        due.append((referral.follow_up_on, _follow_up_item(referral.case, referral.follow_up_on, text, "referrals", day)))
+    due.sort(key=lambda pair: pair[0])
+    return [item for _, item in due[:limit]]
+
+
+def _follow_up_item(case: Case, on: date, text: str, anchor: str, day: date) -> HomeItem:
+    when = format_date(on, "medium")
+    if on < day:
+        detail, tone = _l("Late: due on %(date)s", date=when), "danger"
+    else:
+        detail, tone = _l("Due today"), "warning"
+    short = text if len(text) <= 90 else text[:89] + "…"
+    return HomeItem(
+        f"{case.person.full_name} · {case.reference}",
+        url_for("cases.show", case_id=case.id, _anchor=anchor),
+        " · ".join(part for part in (str(detail), short) if part),
+        tone,
+    )
+
+
+# ---- referral services (admin) ----------------------------------------------------------------
+
+
+def save_service(service: ReferralService | None, values: dict[str, Any]) -> ReferralService:
+    name = values["name"].strip()
+    clash = db.session.scalar(
+        sa.select(ReferralService.id).where(
+            sa.func.lower(ReferralService.name) == name.lower(), ReferralService.id != (service.id if service else 0)
+        )
+    )
+    if clash:
+        raise FieldError("name", _l("A service with this name already exists."))
+    creating = service is None
+    if creating:
+        service = ReferralService()
+        db.session.add(service)
+    service.name = name
+    service.contact = values.get("contact") or ""
+    service.active = bool(values.get("active", True))
+    audit.record(Action.CREATE if creating else Action.UPDATE, service)
+    return service
