@@ -1,6 +1,6 @@
 """Screenshots of the main pages, for the README and for looking at the UI as a person would.
 
-    .venv/bin/python scripts/screenshots.py [OUT_DIR]
+    .venv/bin/python scripts/screenshots.py [OUT_DIR [FILE_NAME ...]]
 
 Serves the app with the demo data on a temporary SQLite file and drives Debian's Chromium.
 """
@@ -33,10 +33,14 @@ PAGES = [
     ("people-search-it.png", "operatrice@demo.sportello.example", "it", "/people/?q=Mohammed+Amrani"),
     ("person-ar.png", "operatrice@demo.sportello.example", "ar", "/people/1"),
     ("person-form-it.png", "operatrice@demo.sportello.example", "it", "/people/1/edit"),
+    ("cases-it.png", "operatrice@demo.sportello.example", "it", "/cases/"),
+    ("case-it.png", "operatrice@demo.sportello.example", "it", "/cases/1"),
+    ("case-ar.png", "coordinatore@demo.sportello.example", "ar", "/cases/3"),
+    ("agenda-it.png", "coordinatore@demo.sportello.example", "it", "/cases/agenda"),
 ]
 
 
-def main(out: Path) -> None:
+def main(out: Path, only: set[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -45,6 +49,8 @@ def main(out: Path) -> None:
     ):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for name, email, lang, path in PAGES:
+            if only and name not in only:
+                continue
             context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=lang)
             page = context.new_page()
             page.goto(f"{base}/login?lang={lang}")
@@ -68,4 +74,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots", set(sys.argv[2:]) or None)

@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 
 from sportello.auth import services as auth
 from sportello.auth.models import User
+from sportello.cases.demo_data import seed_cases
 from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -72,6 +73,8 @@ def seed() -> bool:
         user.must_change_password = False
     db.session.flush()
     seed_people([desks["RA"].id, desks["FA"].id])
+    db.session.flush()
+    seed_cases()
     db.session.flush()
     return True
 

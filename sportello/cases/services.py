@@ -193,9 +193,7 @@ TRANSITIONS = {
 }
 
 
-def change_status(
-    case: Case, action: str, *, reason: str | None, note: str, on: date | None, version: Any
-) -> None:
+def change_status(case: Case, action: str, *, reason: str | None, note: str, on: date | None, version: Any) -> None:
     """Put on hold, resume, close (with a reason) or reopen a case."""
     check_version(case, version)
     if action not in TRANSITIONS or case.status not in TRANSITIONS[action][0]:
@@ -236,9 +234,7 @@ def change_stage(track: Track, stage: TrackStage, note: str, user: User) -> None
     old = track.stage
     track.stage = stage
     track.changes.append(StageChange(stage=stage, changed_by_id=user.id, note=note))
-    audit.record(
-        Action.UPDATE, track, {"stage": [old.value, stage.value], **({"note": [None, note]} if note else {})}
-    )
+    audit.record(Action.UPDATE, track, {"stage": [old.value, stage.value], **({"note": [None, note]} if note else {})})
 
 
 def _check_goal(values: dict[str, Any], case: Case) -> None:
@@ -461,9 +457,7 @@ def case_file(case: Case, user: User) -> CaseFile:
         )
     )
     # Stage histories of every track in one query.
-    db.session.scalars(
-        sa.select(Track).where(Track.case_id == case.id).options(selectinload(Track.changes))
-    ).all()
+    db.session.scalars(sa.select(Track).where(Track.case_id == case.id).options(selectinload(Track.changes))).all()
     entries = timeline(case)
     other_cases = list(
         db.session.scalars(
@@ -634,7 +628,9 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         due.append((entry.follow_up_on, _follow_up_item(entry.case, entry.follow_up_on, entry.note, "timeline", day)))
     for referral in referrals:
         text = str(_l("Referral to %(service)s: outcome?", service=referral.service.name))
-        due.append((referral.follow_up_on, _follow_up_item(referral.case, referral.follow_up_on, text, "referrals", day)))
+        due.append(
+            (referral.follow_up_on, _follow_up_item(referral.case, referral.follow_up_on, text, "referrals", day))
+        )
     due.sort(key=lambda pair: pair[0])
     return [item for _, item in due[:limit]]
 

@@ -8,7 +8,7 @@ data; the admin page translates the labels when it displays them.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, time
 from decimal import Decimal
 from typing import Any
 
@@ -100,7 +100,7 @@ def _plain(value: Any) -> Any:
     """A JSON-friendly copy of a column value."""
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

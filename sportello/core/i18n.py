@@ -58,6 +58,11 @@ def _date(value: date | datetime | None, format: str = "medium") -> str:
     return format_date(value, format)
 
 
+def _day(value: date | datetime | None, format: str = "medium") -> str:
+    """The day of a date or of a timestamp (in the installation's time zone), without the time."""
+    return "" if value is None else format_date(value, format)
+
+
 def _number(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
@@ -79,6 +84,7 @@ def init_app(app: Flask) -> None:
     from sportello.core.languages import country_title, language_title, own_name
 
     app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["day"] = _day
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["country"] = country_title
