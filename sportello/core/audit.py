@@ -8,7 +8,7 @@ data; the admin page translates the labels when it displays them.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, timedelta, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
