@@ -41,6 +41,12 @@ PAGES = [
     ("people to renew", Role.OPERATOR, "/people/?renewal=y"),
     ("person page", Role.OPERATOR, "/people/{person_id}"),
     ("person edit form", Role.OPERATOR, "/people/{person_id}/edit"),
+    ("case list", Role.OPERATOR, "/cases/"),
+    ("case list, filtered", Role.OPERATOR, "/cases/?status=active&track=housing"),
+    ("case list, by name", Role.OPERATOR, "/cases/?q={fuzzy}&status="),
+    ("case list, case number", Role.OPERATOR, "/cases/?reference={case_reference}&status="),
+    ("case page", Role.OPERATOR, "/cases/{case_id}"),
+    ("agenda", Role.OPERATOR, "/cases/agenda"),
     ("home (mediator)", Role.MEDIATOR, "/"),
     ("users list", Role.ADMIN, "/admin/users"),
     ("users list, search", Role.ADMIN, "/admin/users?q=an&state=all"),
@@ -53,10 +59,17 @@ PAGES = [
 
 # What every page must meet at the largest size.
 BUDGET_P95_MS = 250.0
-BUDGET_QUERIES = 12
-# The person registry's targets (issue 3): these pages within 30 ms at p95, fuzzy search within
-# 50 ms and at most 3x the exact codice fiscale lookup.
-FAST_PAGES = {"person page": 30.0, "home (operator)": 30.0, "person search, fuzzy": 50.0}
+BUDGET_QUERIES = 16  # one query per kind of row a page shows (the case page shows eight kinds)
+# The targets of issue 3: the person page, case list, case page and home page within 30 ms at
+# p95, fuzzy search within 50 ms and at most 3x the exact codice fiscale lookup.
+FAST_PAGES = {
+    "person page": 30.0,
+    "home (operator)": 30.0,
+    "person search, fuzzy": 50.0,
+    "case list": 30.0,
+    "case list, filtered": 30.0,
+    "case page": 30.0,
+}
 FUZZY_VS_EXACT = 3.0
 
 
@@ -121,7 +134,14 @@ def _placeholders() -> dict[str, str]:
     person = db.session.scalars(visible.where(Person.family_name_original != "").order_by(Person.id).limit(1)).one()
     with_code = db.session.scalars(visible.where(Person.fiscal_code != "").order_by(Person.id).limit(1)).one()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Desk))
+    from sportello.cases.models import Case
+
+    case = db.session.scalars(
+        Case.visible_to(operator).where(Case.status == "open").order_by(Case.id.desc()).limit(1)
+    ).one()
     return {
+        "case_id": str(case.id),
+        "case_reference": case.reference,
         "user_id": str(db.session.scalar(sa.select(User.id).order_by(User.id.desc()).limit(1))),
         "person_id": str(person.id),
         # The name in its original script, family name first: transliteration and word order.

@@ -2,7 +2,8 @@
 
 ``generate(size)`` makes ``size`` people (names from many countries and scripts, half of them
 also in their original script, permits expiring around today), size/50 accounts (at least 50),
-size/5000 desks (at least 2) and ``size`` audit entries spread over the last year.
+size/5000 desks (at least 2), ``size`` audit entries spread over the last year, and 1.5 cases
+per person (see ``bench.generate_cases``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from anyascii import anyascii
 
+from bench.generate_cases import generate_cases
 from bench.names import NAMES
 from sportello.auth.models import Desk, User, user_desks
 from sportello.auth.services import hash_password
@@ -168,9 +170,27 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
     for start in range(0, len(entries), 5000):
         db.session.execute(sa.insert(AuditEntry), entries[start : start + 5000])
     generate_people(rng, people, desk_ids)
+
+    # Cases are followed by the operators and coordinators of their desk.
+    roles = {uid: u["role"] for uid, u in zip(user_ids, users, strict=True)}
+    staff_by_desk: dict[int, list[int]] = {}
+    for user_id, desk_id in sorted(links):
+        if roles[user_id] in (Role.OPERATOR, Role.COORDINATOR):
+            staff_by_desk.setdefault(desk_id, []).append(user_id)
+    codes = {desk_id: desk["code"] for desk_id, desk in zip(desk_ids, desks, strict=True)}
+    case_count = generate_cases(
+        rng, people * 3 // 2, people, lambda person_id: desk_ids[(person_id - 1) % len(desk_ids)], codes, staff_by_desk
+    )
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            sa.text("SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT max(id) FROM people))")
-        )
+        for table in ("people", "cases", "case_tracks"):
+            db.session.execute(
+                sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
     db.session.commit()
-    return {"desks": desk_count, "users": accounts, "people": people, "audit_entries": len(entries)}
+    return {
+        "desks": desk_count,
+        "users": accounts,
+        "people": people,
+        "cases": case_count,
+        "audit_entries": len(entries),
+    }

@@ -24,7 +24,10 @@ def _load_user(session_id: str):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    from sqlalchemy.orm import selectinload
+
+    # The signed-in user's desks scope almost every query of the request.
+    user = db.session.get(User, int(user_id), options=[selectinload(User.desks)])
     if user is None or not user.active or user.session_token != token:
         return None
     return user

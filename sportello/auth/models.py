@@ -83,9 +83,7 @@ class User(UserMixin, Timestamped, Versioned, db.Model):
     # Set when an administrator issued a temporary password.
     must_change_password: Mapped[bool] = mapped_column(default=False)
 
-    desks: Mapped[list[Desk]] = relationship(
-        secondary=user_desks, back_populates="users", order_by="Desk.name", lazy="selectin"
-    )
+    desks: Mapped[list[Desk]] = relationship(secondary=user_desks, back_populates="users", order_by="Desk.name")
 
     def __str__(self) -> str:
         return self.name

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.core import audit
@@ -169,7 +170,7 @@ def search_users(viewer: User, *, text: str = "", role: str = "", state: str = "
         query = query.where(User.role == Role(role))
     if state in ("active", "inactive"):
         query = query.where(User.active.is_(state == "active"))
-    return query.order_by(User.name, User.id)
+    return query.order_by(User.name, User.id).options(selectinload(User.desks))
 
 
 def desk_member_counts() -> dict[int, int]:

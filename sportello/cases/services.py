@@ -16,7 +16,7 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from sportello.auth.models import Desk, User
 from sportello.cases.models import (
@@ -410,7 +410,7 @@ def appointments_on(user: User, day: date, desk_id: int | None = None) -> list[A
         sa.select(Appointment)
         .join(Appointment.case)
         .where(Appointment.on_date == day, Case.id.in_(Case.visible_to(user).with_only_columns(Case.id)))
-        .options(selectinload(Appointment.case))
+        .options(_with_case(Appointment))
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if desk_id:
@@ -418,7 +418,16 @@ def appointments_on(user: User, day: date, desk_id: int | None = None) -> list[A
     return list(db.session.scalars(query))
 
 
+def _with_case(model: type) -> Any:
+    """Lists of rows that show their case: the case from the query's join, without its tracks."""
+    return contains_eager(model.case).lazyload(Case.tracks)
+
+
 # ---- the case page ----------------------------------------------------------------------------
+
+
+# The case page shows the tracks with their histories: two queries, whatever their number.
+CASE_PAGE_OPTIONS = (selectinload(Case.tracks).selectinload(Track.changes),)
 
 
 @dataclass
@@ -456,8 +465,6 @@ def case_file(case: Case, user: User) -> CaseFile:
             .order_by(Appointment.on_date.desc(), Appointment.starts_at.desc())
         )
     )
-    # Stage histories of every track in one query.
-    db.session.scalars(sa.select(Track).where(Track.case_id == case.id).options(selectinload(Track.changes))).all()
     entries = timeline(case)
     other_cases = list(
         db.session.scalars(
@@ -569,7 +576,7 @@ def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         sa.select(Appointment)
         .join(Appointment.case)
         .where(Appointment.on_date == today(), Appointment.status != AppointmentStatus.CANCELLED, mine)
-        .options(selectinload(Appointment.case))
+        .options(_with_case(Appointment))
         .order_by(Appointment.starts_at, Appointment.id)
         .limit(limit)
     )
@@ -608,7 +615,7 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
                 sa.or_(mine, Intervention.author_id == user.id),
                 active,
             )
-            .options(selectinload(Intervention.case))
+            .options(_with_case(Intervention))
             .order_by(Intervention.follow_up_on, Intervention.id)
             .limit(limit)
         )
@@ -618,7 +625,7 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
             sa.select(Referral)
             .join(Referral.case)
             .where(Referral.follow_up_on <= day, Referral.outcome == ReferralOutcome.PENDING, mine, active)
-            .options(selectinload(Referral.case))
+            .options(_with_case(Referral))
             .order_by(Referral.follow_up_on, Referral.id)
             .limit(limit)
         )

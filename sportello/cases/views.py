@@ -220,7 +220,7 @@ def change_status(case_id: int):
 @bp.get("/<int:case_id>")
 @require_roles(*CASE_ROLES)
 def show(case_id: int):
-    case = get_visible_or_404(Case, case_id)
+    case = get_visible_or_404(Case, case_id, options=services.CASE_PAGE_OPTIONS)
     page = _show(case)
     services.record_view(case)
     db.session.commit()

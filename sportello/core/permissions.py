@@ -53,9 +53,10 @@ def require_roles(*roles: Any) -> Callable[[F], F]:
     return decorator
 
 
-def get_visible_or_404(model: type, object_id: int, *, edit: bool = False) -> Any:
-    """Fetch ``model`` by id for the current user: 404 if missing, 403 if out of their reach."""
-    obj = db.session.get(model, object_id)
+def get_visible_or_404(model: type, object_id: int, *, edit: bool = False, options: tuple = ()) -> Any:
+    """Fetch ``model`` by id for the current user: 404 if missing, 403 if out of their reach.
+    ``options`` are loader options for what the page shows of the record."""
+    obj = db.session.get(model, object_id, options=list(options))
     if obj is None:
         abort(404)
     allowed = obj.can_edit(current_user) if edit else obj.can_view(current_user)

@@ -117,15 +117,13 @@ class Person(Timestamped, Versioned, db.Model):
 
     desk = relationship("Desk", lazy="joined")
     citizenships: Mapped[list[Citizenship]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin", order_by="Citizenship.country"
+        back_populates="person", cascade="all, delete-orphan", order_by="Citizenship.country"
     )
     languages: Mapped[list[SpokenLanguage]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin", order_by="SpokenLanguage.id"
+        back_populates="person", cascade="all, delete-orphan", order_by="SpokenLanguage.id"
     )
     name_keys: Mapped[list[NameKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
-    shared_desks: Mapped[list[SharedDesk]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
-    )
+    shared_desks: Mapped[list[SharedDesk]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"

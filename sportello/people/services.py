@@ -16,6 +16,7 @@ from codicefiscale import codicefiscale
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from sportello.core import audit
 from sportello.core.audit import Action
@@ -385,7 +386,9 @@ def search_people(
         query = query.where(renewal_window())
 
     if not q or not matching.tokens(q):
-        ordered = query.order_by(Person.family_name, Person.given_names, Person.id)
+        ordered = query.order_by(Person.family_name, Person.given_names, Person.id).options(
+            selectinload(Person.citizenships)
+        )
         return SearchResult(db.paginate(ordered, page=page, per_page=per_page, error_out=False), {})
 
     ids = matching.candidate_ids([q], query, all_tokens=True, prefix=True)
@@ -394,7 +397,8 @@ def search_people(
     scores = {row.id: matching.name_similarity(q, row)[0] for row in rows}
     rows.sort(key=lambda row: (-scores[row.id], row.family_name, row.given_names))
     result = ListPage([row.id for row in rows], page, per_page)
-    loaded = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(result.items)))}
+    page_query = sa.select(Person).where(Person.id.in_(result.items)).options(selectinload(Person.citizenships))
+    loaded = {p.id: p for p in db.session.scalars(page_query)}
     result.items = [loaded[i] for i in result.items]
     return SearchResult(result, scores)
 
