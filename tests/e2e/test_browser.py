@@ -87,3 +87,38 @@ def test_login_switch_to_arabic_and_accessibility(live_server, browser):
     assert brand["x"] > page.viewport_size["width"] / 2
     assert _serious_violations(page) == []
     context.close()
+
+
+def test_case_page_add_an_intervention_and_accessibility(live_server, browser):
+    context = browser.new_context(bypass_csp=True, locale="it-IT")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    operator_email = next(email for role, _, email, _, _ in USERS if role.value == "operator")
+    page.fill("input[name=email]", operator_email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+    # From the day's appointments to the case.
+    page.locator("#section-appointments ~ ul a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1
+    assert _serious_violations(page) == []
+
+    page.locator("#timeline summary").click()
+    page.fill("#timeline textarea[name=note]", "Telefonata di verifica dal browser")
+    page.fill("#timeline input[name=minutes]", "12")
+    page.locator("#timeline details button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Telefonata di verifica dal browser" in page.locator("#timeline").inner_text()
+
+    # A bad value keeps what was typed and shows the message at the field.
+    page.locator("#timeline summary").click()
+    page.fill("#timeline textarea[name=note]", "Da non perdere")
+    page.fill("#timeline input[name=minutes]", "5000")
+    page.locator("#timeline details button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#timeline textarea[name=note]").input_value() == "Da non perdere"
+    assert page.locator("#minutes-error").is_visible()
+    assert _serious_violations(page) == []
+    context.close()
