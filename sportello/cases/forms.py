@@ -60,7 +60,9 @@ class CaseForm(FlaskForm):
     """Opening a case (with the desk and date) or editing one (operator, summary, more tracks)."""
 
     desk = SelectField(_l("Desk"), validators=[Optional()], validate_choice=False)
-    operator_id = SelectField(_l("Operator in charge"), coerce=_int_or_none, validators=[Optional()])
+    operator_id = SelectField(
+        _l("Operator in charge"), coerce=_int_or_none, validators=[Optional()], widget=LongSelect()
+    )
     opened_on = DateField(_l("Opened on"), validators=[Optional(), NotInFuture()])
     tracks = TrackBoxes(
         _l("Tracks"),
@@ -89,7 +91,7 @@ class StatusForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField(_l("Stage"), choices=select_choices(TrackStage.choices()))
+    stage = SelectField(_l("Stage"), choices=select_choices(TrackStage.choices()), widget=LongSelect())
     note = StringField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=500), CLEAN])
 
 
@@ -100,7 +102,9 @@ class GoalForm(FlaskForm):
         validators=[DataRequired(_l("Describe the goal.")), Length(max=2000), CLEAN],
         render_kw={"rows": 2},
     )
-    track = SelectField(_l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()])
+    track = SelectField(
+        _l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()], widget=LongSelect()
+    )
     target_date = DateField(_l("Target date"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=select_choices(GoalStatus.choices()), default=GoalStatus.PLANNED.value)
     version = HiddenField()
@@ -108,8 +112,8 @@ class GoalForm(FlaskForm):
 
 class InterventionForm(FlaskForm):
     occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")), NotInFuture()])
-    kind = SelectField(_l("Kind"), choices=select_choices(InterventionKind.choices()))
-    channel = SelectField(_l("Channel"), choices=select_choices(Channel.choices()))
+    kind = SelectField(_l("Kind"), choices=select_choices(InterventionKind.choices()), widget=LongSelect())
+    channel = SelectField(_l("Channel"), choices=select_choices(Channel.choices()), widget=LongSelect())
     minutes = IntegerField(
         _l("Minutes spent"),
         validators=[
@@ -119,7 +123,9 @@ class InterventionForm(FlaskForm):
         default=0,
         render_kw={"inputmode": "numeric", "min": 0, "max": 960},
     )
-    track = SelectField(_l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()])
+    track = SelectField(
+        _l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()], widget=LongSelect()
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000), CLEAN], render_kw={"rows": 3})
     follow_up_on = DateField(
         _l("Follow up on"),
@@ -129,8 +135,10 @@ class InterventionForm(FlaskForm):
 
 
 class ReferralForm(FlaskForm):
-    service_id = SelectField(_l("Service"), coerce=_int_or_none, validators=[Optional()])
-    track = SelectField(_l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()])
+    service_id = SelectField(_l("Service"), coerce=_int_or_none, validators=[Optional()], widget=LongSelect())
+    track = SelectField(
+        _l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()], widget=LongSelect()
+    )
     referred_on = DateField(_l("Referred on"), validators=[InputRequired(_l("Enter the date.")), NotInFuture()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2})
     follow_up_on = DateField(
@@ -165,7 +173,7 @@ class AppointmentForm(FlaskForm):
         validators=[Optional(), Length(max=200), CLEAN],
         description=_l("The desk, or the address of the office where you meet."),
     )
-    staff_id = SelectField(_l("Staff member"), coerce=_int_or_none, validators=[Optional()])
+    staff_id = SelectField(_l("Staff member"), coerce=_int_or_none, validators=[Optional()], widget=LongSelect())
     with_whom = StringField(
         _l("Also present"),
         filters=[_strip],

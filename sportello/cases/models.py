@@ -32,7 +32,7 @@ class TrackKind(LabelledEnum):
     """The areas a case works on (percorsi)."""
 
     HOUSING = "housing", _l("Housing")
-    EMPLOYMENT = "employment", _l("Employment")
+    EMPLOYMENT = "employment", _l("Work")
     MEDIATION = "mediation", _l("Language mediation")
     PERMITS = "permits", _l("Permits and documents")
     HEALTH = "health", _l("Socio-sanitary support")

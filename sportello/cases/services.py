@@ -16,9 +16,9 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
-from sportello.auth.models import Desk, User
+from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
     OPEN_GOALS,
     Appointment,
@@ -94,14 +94,11 @@ def desks_for_new_case(user: User) -> list[Desk]:
 
 def staff_of(desk_ids: set[int] | list[int]) -> list[User]:
     """Active operators and coordinators of the given desks, by name."""
+    members = sa.select(user_desks.c.user_id).where(user_desks.c.desk_id.in_(list(desk_ids)))
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(
-                User.active.is_(True),
-                User.role.in_((Role.OPERATOR, Role.COORDINATOR)),
-                User.desks.any(Desk.id.in_(desk_ids)),
-            )
+            .where(User.id.in_(members), User.active.is_(True), User.role.in_((Role.OPERATOR, Role.COORDINATOR)))
             .order_by(User.name)
         )
     )
@@ -466,13 +463,11 @@ def case_file(case: Case, user: User) -> CaseFile:
         )
     )
     entries = timeline(case)
-    other_cases = list(
-        db.session.scalars(
-            Case.visible_to(user)
-            .where(Case.person_id == case.person_id, Case.id != case.id)
-            .order_by(Case.opened_on.desc())
-        )
+    # A person has few cases: fetch them by person, then keep those the user may see.
+    others = db.session.scalars(
+        sa.select(Case).where(Case.person_id == case.person_id, Case.id != case.id).options(lazyload(Case.tracks))
     )
+    other_cases = sorted((c for c in others if c.can_view(user)), key=lambda c: (c.opened_on, c.id), reverse=True)
     return CaseFile(case, goals, entries, referrals, appointments, other_cases, sum(e.minutes for e in entries))
 
 
@@ -566,6 +561,10 @@ def _my_cases(user: User) -> sa.ColumnElement[bool]:
     return Case.operator_id == user.id
 
 
+def _my_active_case_ids(user: User) -> sa.Select:
+    return sa.select(Case.id).where(_my_cases(user), Case.status.in_(ACTIVE_STATUSES))
+
+
 def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
@@ -603,17 +602,14 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
     day = today()
-    mine = _my_cases(user)
-    active = Case.status.in_(ACTIVE_STATUSES)
     interventions = list(
         db.session.scalars(
             sa.select(Intervention)
             .join(Intervention.case)
             .where(
+                Intervention.case_id.in_(_my_active_case_ids(user)),
                 Intervention.follow_up_on <= day,
                 Intervention.follow_up_done_on.is_(None),
-                sa.or_(mine, Intervention.author_id == user.id),
-                active,
             )
             .options(_with_case(Intervention))
             .order_by(Intervention.follow_up_on, Intervention.id)
@@ -624,7 +620,11 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         db.session.scalars(
             sa.select(Referral)
             .join(Referral.case)
-            .where(Referral.follow_up_on <= day, Referral.outcome == ReferralOutcome.PENDING, mine, active)
+            .where(
+                Referral.case_id.in_(_my_active_case_ids(user)),
+                Referral.follow_up_on <= day,
+                Referral.outcome == ReferralOutcome.PENDING,
+            )
             .options(_with_case(Referral))
             .order_by(Referral.follow_up_on, Referral.id)
             .limit(limit)

@@ -215,7 +215,9 @@ def test_goals_added_checked_and_updated(client, login_as, db, case):
     assert client.post(f"/cases/{case.id}/goals", data=data).status_code == 302
     goal = db.session.scalars(sa.select(Goal)).one()
     page = client.get(f"/cases/goals/{goal.id}")
-    assert page.status_code == 200 and '<option selected value="housing">' in page.get_data(as_text=True)
+    assert page.status_code == 200 and re.search(
+        r'<option (selected )?value="housing"( selected)?>', page.get_data(as_text=True)
+    ).group(1, 2) != (None, None)
     data = {**data, "status": "achieved", "version": goal.version}
     assert client.post(f"/cases/goals/{goal.id}", data=data).status_code == 302
     db.session.refresh(goal)
