@@ -196,16 +196,17 @@ class CaseSearchForm(FlaskForm):
     fiscal_code = StringField(_l("Codice fiscale"), filters=[_upper], validators=[Optional(), Length(max=16)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     document = StringField(_l("Passport or permit number"), filters=[_upper], validators=[Optional(), Length(max=30)])
-    desk = SelectField(_l("Desk"), validators=[Optional()])
+    desk = SelectField(_l("Desk"), validators=[Optional()], widget=LongSelect())
     status = SelectField(
         _l("Status"),
         choices=select_choices([("active", _l("Open or on hold")), ("", _l("Any")), *CaseStatus.choices()]),
         default="active",
         validators=[Optional()],
+        widget=LongSelect(),
     )
-    track = SelectField(_l("Track"), choices=_track_choices(_l("Any")), validators=[Optional()])
+    track = SelectField(_l("Track"), choices=_track_choices(_l("Any")), validators=[Optional()], widget=LongSelect())
     nationality = SelectField(_l("Citizenship"), validators=[Optional()], widget=LongSelect())
-    operator = SelectField(_l("Operator in charge"), validators=[Optional()])
+    operator = SelectField(_l("Operator in charge"), validators=[Optional()], widget=LongSelect())
     renewal = BooleanField(_l("Permit to renew"))
 
 

@@ -541,7 +541,7 @@ def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: i
     if f.renewal:
         people, narrowed = people.where(people_services.renewal_window()), True
     if f.q and matching.tokens(f.q):
-        ids = matching.candidate_ids([f.q], sa.select(Person), all_tokens=True, prefix=True)
+        ids = matching.candidate_ids([f.q], Person.visible_to(user), all_tokens=True, prefix=True)
         people, narrowed = people.where(Person.id.in_(ids)), True
     if narrowed:
         query = query.where(Case.person_id.in_(people))
@@ -565,34 +565,35 @@ def _my_active_case_ids(user: User) -> sa.Select:
     return sa.select(Case.id).where(_my_cases(user), Case.status.in_(ACTIVE_STATUSES))
 
 
+# The home page reads plain columns: few joins keep the queries cheap to plan and to run.
+_CASE_COLUMNS = (Case.id.label("case_id"), Case.reference, Person.given_names, Person.family_name)
+
+
+def _case_title(row: Any) -> str:
+    return f"{row.given_names} {row.family_name} · {row.reference}"
+
+
 def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
     mine = sa.or_(Appointment.staff_id == user.id, _my_cases(user))
     if user.role is not Role.ADMIN:
         mine = sa.and_(mine, Case.desk_id.in_(user.desk_ids))
-    rows = db.session.scalars(
-        sa.select(Appointment)
-        .join(Appointment.case)
+    rows = db.session.execute(
+        sa.select(Appointment.starts_at, Appointment.place, Appointment.purpose, Appointment.status, *_CASE_COLUMNS)
+        .join(Case, Case.id == Appointment.case_id)
+        .join(Person, Person.id == Case.person_id)
         .where(Appointment.on_date == today(), Appointment.status != AppointmentStatus.CANCELLED, mine)
-        .options(_with_case(Appointment))
         .order_by(Appointment.starts_at, Appointment.id)
         .limit(limit)
     )
     items = []
-    for appointment in rows:
-        case = appointment.case
-        detail = " · ".join(
-            part for part in (appointment.starts_at.strftime("%H:%M"), appointment.place, appointment.purpose) if part
-        )
-        if appointment.status is not AppointmentStatus.PLANNED:
-            detail = f"{detail} · {appointment.status.title}"
+    for row in rows:
+        detail = " · ".join(part for part in (row.starts_at.strftime("%H:%M"), row.place, row.purpose) if part)
+        if row.status is not AppointmentStatus.PLANNED:
+            detail = f"{detail} · {row.status.title}"
         items.append(
-            HomeItem(
-                f"{case.person.full_name} · {case.reference}",
-                url_for("cases.show", case_id=case.id, _anchor="appointments"),
-                detail,
-            )
+            HomeItem(_case_title(row), url_for("cases.show", case_id=row.case_id, _anchor="appointments"), detail)
         )
     return items
 
@@ -602,56 +603,51 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
     day = today()
-    interventions = list(
-        db.session.scalars(
-            sa.select(Intervention)
-            .join(Intervention.case)
-            .where(
-                Intervention.case_id.in_(_my_active_case_ids(user)),
-                Intervention.follow_up_on <= day,
-                Intervention.follow_up_done_on.is_(None),
-            )
-            .options(_with_case(Intervention))
-            .order_by(Intervention.follow_up_on, Intervention.id)
-            .limit(limit)
+    interventions = db.session.execute(
+        sa.select(Intervention.follow_up_on, Intervention.note, *_CASE_COLUMNS)
+        .join(Case, Case.id == Intervention.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(
+            Intervention.case_id.in_(_my_active_case_ids(user)),
+            Intervention.follow_up_on <= day,
+            Intervention.follow_up_done_on.is_(None),
         )
+        .order_by(Intervention.follow_up_on, Intervention.id)
+        .limit(limit)
     )
-    referrals = list(
-        db.session.scalars(
-            sa.select(Referral)
-            .join(Referral.case)
-            .where(
-                Referral.case_id.in_(_my_active_case_ids(user)),
-                Referral.follow_up_on <= day,
-                Referral.outcome == ReferralOutcome.PENDING,
-            )
-            .options(_with_case(Referral))
-            .order_by(Referral.follow_up_on, Referral.id)
-            .limit(limit)
+    referrals = db.session.execute(
+        sa.select(Referral.follow_up_on, ReferralService.name.label("service"), *_CASE_COLUMNS)
+        .join(ReferralService, ReferralService.id == Referral.service_id)
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(
+            Referral.case_id.in_(_my_active_case_ids(user)),
+            Referral.follow_up_on <= day,
+            Referral.outcome == ReferralOutcome.PENDING,
         )
+        .order_by(Referral.follow_up_on, Referral.id)
+        .limit(limit)
     )
     due: list[tuple[date, HomeItem]] = []
-    for entry in interventions:
-        due.append((entry.follow_up_on, _follow_up_item(entry.case, entry.follow_up_on, entry.note, "timeline", day)))
-    for referral in referrals:
-        text = str(_l("Referral to %(service)s: outcome?", service=referral.service.name))
-        due.append(
-            (referral.follow_up_on, _follow_up_item(referral.case, referral.follow_up_on, text, "referrals", day))
-        )
+    for row in interventions:
+        due.append((row.follow_up_on, _follow_up_item(row, row.note, "timeline", day)))
+    for row in referrals:
+        text = str(_l("Referral to %(service)s: outcome?", service=row.service))
+        due.append((row.follow_up_on, _follow_up_item(row, text, "referrals", day)))
     due.sort(key=lambda pair: pair[0])
     return [item for _, item in due[:limit]]
 
 
-def _follow_up_item(case: Case, on: date, text: str, anchor: str, day: date) -> HomeItem:
-    when = format_date(on, "medium")
-    if on < day:
+def _follow_up_item(row: Any, text: str, anchor: str, day: date) -> HomeItem:
+    when = format_date(row.follow_up_on, "medium")
+    if row.follow_up_on < day:
         detail, tone = _l("Late: due on %(date)s", date=when), "danger"
     else:
         detail, tone = _l("Due today"), "warning"
     short = text if len(text) <= 90 else text[:89] + "…"
     return HomeItem(
-        f"{case.person.full_name} · {case.reference}",
-        url_for("cases.show", case_id=case.id, _anchor=anchor),
+        _case_title(row),
+        url_for("cases.show", case_id=row.case_id, _anchor=anchor),
         " · ".join(part for part in (str(detail), short) if part),
         tone,
     )

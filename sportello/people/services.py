@@ -411,17 +411,18 @@ def renewals_home_section(user: Any, limit: int = 10) -> list[HomeItem]:
     if user.role not in (Role.ADMIN, Role.COORDINATOR, Role.OPERATOR):
         return []
     base = Person.visible_to(user).where(renewal_window())
-    total = db.session.scalar(base.with_only_columns(sa.func.count()).order_by(None))
-    people = db.session.scalars(base.order_by(Person.permit_expires_on, Person.id).limit(limit))
+    # One row more than shown tells whether there are others, without counting them all.
+    people = list(db.session.scalars(base.order_by(Person.permit_expires_on, Person.id).limit(limit + 1)))
+    more = len(people) > limit
     day = today()
     items = []
-    for person in people:
+    for person in people[:limit]:
         expires = person.permit_expires_on
         if expires < day:
             detail, tone = _l("Expired on %(date)s", date=format_date(expires, "medium")), "danger"
         else:
             detail, tone = _l("Expires on %(date)s", date=format_date(expires, "medium")), "warning"
         items.append(HomeItem(str(person), url_for("people.show", person_id=person.id), str(detail), tone))
-    if total > limit:
-        items.append(HomeItem(str(_l("All %(num)s people to renew", num=total)), url_for("people.index", renewal="y")))
+    if more:
+        items.append(HomeItem(str(_l("All the people to renew")), url_for("people.index", renewal="y")))
     return items
