@@ -70,11 +70,15 @@ ROUTES = [
     ("POST", "/people/{person}/attachments/new", OWN_DESK_STAFF),
     ("GET", "/people/{person}/attachments/{attachment}", OWN_DESK_STAFF),
     ("POST", "/people/{person}/attachments/{attachment}/delete", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/merge", OWN_DESK_COORDINATOR),
+    ("GET", "/people/{person}/merge/{other}", OWN_DESK_COORDINATOR),
+    ("POST", "/people/{person}/merge/{other}", OWN_DESK_COORDINATOR),
     ("GET", "/admin/vulnerabilities", ADMIN_ONLY),
     ("GET", "/admin/vulnerabilities/new", ADMIN_ONLY),
     ("POST", "/admin/vulnerabilities/new", ADMIN_ONLY),
     ("GET", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
     ("POST", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
+    ("POST", "/admin/merges/{entry}/undo", ADMIN_ONLY),
 ]
 
 PLACEHOLDERS = {

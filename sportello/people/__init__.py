@@ -1,5 +1,5 @@
 """The person registry: intake, people's records, duplicate detection, household, vulnerabilities,
-consent records, scanned documents."""
+consent records, scanned documents, merging records of one person."""
 
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +41,15 @@ def init_app(app: Flask) -> None:
         "PersonAttachment", models.ATTACHMENT_TITLE, models.ATTACHMENT_FIELD_TITLES, {"kind": models.AttachmentKind}
     )
     audit.register_labels("ConsentRecord", models.CONSENT_TITLE, models.CONSENT_FIELD_TITLES)
+    audit.register_entry_action(
+        audit.EntryAction(
+            audit.Action.MERGE,
+            _l("Undo merge"),
+            "people_admin.undo_merge",
+            frozenset({Role.ADMIN}),
+            _l("Undo this merge? Everything it moved goes back to the other record."),
+        )
+    )
     add_admin_link(
         app,
         AdminLink(

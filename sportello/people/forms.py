@@ -1,5 +1,5 @@
 """The intake and person forms, the people search, and the forms of a person's household,
-vulnerabilities, consent records and attachments."""
+vulnerabilities, consent records, attachments and merges."""
 
 from __future__ import annotations
 
@@ -180,7 +180,7 @@ class PeopleSearchForm(FlaskForm):
 
 
 class NameSearchForm(FlaskForm):
-    """Find a person by name (household members): a GET form."""
+    """Find a person by name (household members, the record to merge): a GET form."""
 
     class Meta:
         csrf = False
@@ -259,6 +259,13 @@ class AttachmentForm(FlaskForm):
         validators=[FileRequired(_l("Choose the file to upload."))],
         render_kw={"accept": "application/pdf,image/jpeg,image/png"},
     )
+
+
+class MergeForm(FlaskForm):
+    """Confirms a merge of the two records as they were shown."""
+
+    survivor_version = HiddenField(validators=[InputRequired()])
+    merged_version = HiddenField(validators=[InputRequired()])
 
 
 class VulnerabilityTypeForm(FlaskForm):

@@ -1,5 +1,6 @@
-"""People: search, intake, a person's file, edits; household, vulnerabilities, consent records
-and attachments on the person's page; the vulnerability vocabulary in the admin area."""
+"""People: search, intake, a person's file, edits; household, vulnerabilities, consent records,
+attachments and merges on the person's page; the vulnerability vocabulary and undoing merges in
+the admin area."""
 
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sportello.auth.models import Desk
 from sportello.core import files
+from sportello.core.audit import AuditEntry
 from sportello.core.concurrency import StaleEdit, stale_save
 from sportello.core.errors import render_error
-from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
 from sportello.core.languages import country_choices
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role
 from sportello.extensions import db
-from sportello.people import services
+from sportello.people import merging, services
 from sportello.people.forms import (
     LANGUAGE_ROWS,
     AttachmentForm,
     ConsentForm,
     EndVulnerabilityForm,
     HouseholdForm,
+    MergeForm,
     NameSearchForm,
     PeopleSearchForm,
     PersonForm,
@@ -49,10 +52,24 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 admin_bp = Blueprint("people_admin", __name__, url_prefix="/admin")
 
 DESK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OPERATOR)
+MERGE_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _person(person_id: int, *, edit: bool = False) -> Person:
-    return get_visible_or_404(Person, person_id, edit=edit)
+    """The person for the current user (404, 403); a record merged into another sends the user
+    on to the record it now lives on."""
+    person = get_visible_or_404(Person, person_id, edit=edit)
+    if person.merged_into_id is not None:
+        survivor = merging.final_record(person)
+        flash(
+            _(
+                "This record was merged into the record of %(name)s, shown here instead.",
+                name=survivor.full_name,
+            ),
+            "info",
+        )
+        abort(redirect(url_for("people.show", person_id=survivor.id)))
+    return person
 
 
 def _back_to(person: Person, anchor: str = ""):
@@ -182,6 +199,7 @@ def show(person_id: int):
         panels=panels,
         file=services.person_file(person, current_user),
         today=today(),
+        can_merge=current_user.role in MERGE_ROLES,
     )
     services.record_view(person)
     db.session.commit()
@@ -518,7 +536,71 @@ def delete_attachment(person_id: int, attachment_id: int):
     return _back_to(person, "attachments-title")
 
 
-# ---- admin: the vulnerability vocabulary -----------------------------------------------------
+# ---- merging two records of one person --------------------------------------------------------
+
+
+@bp.get("/<int:person_id>/merge")
+@require_roles(*MERGE_ROLES)
+def merge_choose(person_id: int):
+    """Choose the record to merge into this one: likely duplicates first, or a search by name."""
+    person = _person(person_id, edit=True)
+    search = NameSearchForm(request.args)
+    found = []
+    if search.validate() and search.q.data:
+        found = [p for p in services.search_people(current_user, q=search.q.data, per_page=20).page.items]
+    values = {name: getattr(person, name) for name in services.SIMPLE_FIELDS}
+    duplicates = services.find_duplicates(current_user, values, exclude_id=person.id)
+    found = [p for p in found if p.id != person.id]
+    status = 200 if not search.errors else 422
+    return render_template(
+        "people/merge_choose.html", person=person, search=search, found=found, duplicates=duplicates
+    ), status
+
+
+@bp.route("/<int:person_id>/merge/<int:other_id>", methods=["GET", "POST"])
+@require_roles(*MERGE_ROLES)
+def merge_confirm(person_id: int, other_id: int):
+    """The two records side by side, what the merge will do, and the button to do it."""
+    person = _person(person_id, edit=True)
+    other = _person(other_id, edit=True)
+    form = MergeForm()
+    if request.method == "GET":
+        form.survivor_version.data, form.merged_version.data = person.version, other.version
+    try:
+        plan = merging.plan_merge(person, other)
+    except RuleError as error:
+        flash(str(error.message), "danger")
+        return redirect(url_for("people.merge_choose", person_id=person.id))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            merging.merge_people(
+                person, other, survivor_version=form.survivor_version.data, merged_version=form.merged_version.data
+            )
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            db.session.rollback()
+            form.form_errors.append(
+                _("One of the two records was changed while you were comparing them. Check them again, then merge.")
+            )
+            form.survivor_version.data, form.merged_version.data = person.version, other.version
+            plan = merging.plan_merge(person, other)
+            status = 409
+        except RuleError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+            return redirect(url_for("people.merge_choose", person_id=person.id))
+        else:
+            flash(_("The two records are now one. The merge can be undone from the audit trail."), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "people/merge_confirm.html", person=person, other=other, plan=plan, form=form, table_titles=merging.TABLE_TITLES
+    ), status
+
+
+# ---- admin: the vulnerability vocabulary, undoing merges --------------------------------------
 
 
 @admin_bp.get("/vulnerabilities")
@@ -589,3 +671,18 @@ def edit_vulnerability_type(type_id: int):
             return redirect(url_for("people_admin.vulnerability_types"))
     status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
     return render_template("people/vulnerability_type_form.html", form=form, vtype=vtype, conflict=conflict), status
+
+
+@admin_bp.post("/merges/<int:entry_id>/undo")
+@require_roles(Role.ADMIN)
+def undo_merge(entry_id: int):
+    entry = db.session.get(AuditEntry, entry_id) or abort(404)
+    try:
+        merging.undo_merge(entry)
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("The merge has been undone: the two records are separate again."), "success")
+    return redirect(url_for("auth.audit_trail"))
