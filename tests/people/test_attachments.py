@@ -218,3 +218,26 @@ def test_file_names_are_cleaned():
 def test_stored_names_are_never_taken_from_outside():
     with pytest.raises(ValueError):
         files.path_of("../secret_key")
+
+
+def test_an_oversized_request_is_answered_before_the_checks_that_read_the_form(
+    app, client, login_as, db, desk, other_desk, make_person, monkeypatch
+):
+    """With CSRF on (as in production) the body is first read by the CSRF check, before the
+    login wall: the form comes back only to a user who may use it."""
+    person, stranger = make_person(desk), make_person(other_desk)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    big = b"%PDF-1.4\n" + b"0" * (100 * 1024) + b"\n%%EOF\n"
+
+    anonymous = _post(client, person, big, "big.pdf")
+    assert anonymous.status_code == 413 and 'id="file-error"' not in anonymous.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    login_as(Role.OPERATOR, language="en")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    refused = _post(client, stranger, big, "big.pdf")
+    assert refused.status_code == 413 and 'id="file-error"' not in refused.get_data(as_text=True)
+    answered = _post(client, person, big, "big.pdf")
+    assert answered.status_code == 413 and 'id="file-error"' in answered.get_data(as_text=True)
+    assert _attachments(db) == []
