@@ -75,7 +75,11 @@ class Config:
     # Security headers (Content-Security-Policy, frame denial, no referrer) on every response.
     SECURITY_HEADERS = True
     PREFERRED_URL_SCHEME = "http"
-    MAX_CONTENT_LENGTH = _int("SPORTELLO_MAX_UPLOAD_MB", 20) * 1024 * 1024
+    # Scanned documents: where they are kept (outside the web root) and how large one may be.
+    ATTACHMENTS_DIR = os.environ.get("SPORTELLO_ATTACHMENTS_DIR") or str(INSTANCE_DIR / "attachments")
+    MAX_ATTACHMENT_MB = _int("SPORTELLO_MAX_ATTACHMENT_MB", 10)
+    # A whole request; above a file's limit, so a file a little too large gets a message at its field.
+    MAX_CONTENT_LENGTH = max(_int("SPORTELLO_MAX_UPLOAD_MB", 20), MAX_ATTACHMENT_MB + 2) * 1024 * 1024
 
     ITEMS_PER_PAGE = 25
 

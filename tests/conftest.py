@@ -56,7 +56,14 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    config = type("SessionTestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory)})
+    config = type(
+        "SessionTestConfig",
+        (TestingConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "ATTACHMENTS_DIR": str(tmp_path_factory.mktemp("attachments")),
+        },
+    )
     app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():

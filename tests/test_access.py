@@ -7,6 +7,9 @@ OK means the page was served or the action done (200, 302, or 422 for an empty f
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -76,6 +79,31 @@ ROUTES = [
     ("POST", "/admin/referral-services/new", ADMIN_ONLY),
     ("GET", "/admin/referral-services/{service}", ADMIN_ONLY),
     ("POST", "/admin/referral-services/{service}", ADMIN_ONLY),
+    ("GET", "/people/{person}/household", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/household", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/household/{link}/delete", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/vulnerabilities/new", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/vulnerabilities/new", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/vulnerabilities/{vulnerability}/end", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/vulnerabilities/{vulnerability}/end", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/vulnerabilities/{vulnerability}/delete", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/consents/new", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/consents/new", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/consents/{consent}/withdraw", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/consents/{consent}/withdraw", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/attachments/new", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/attachments/new", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/attachments/{attachment}", OWN_DESK_STAFF),
+    ("POST", "/people/{person}/attachments/{attachment}/delete", OWN_DESK_STAFF),
+    ("GET", "/people/{person}/merge", OWN_DESK_COORDINATOR),
+    ("GET", "/people/{person}/merge/{other}", OWN_DESK_COORDINATOR),
+    ("POST", "/people/{person}/merge/{other}", OWN_DESK_COORDINATOR),
+    ("GET", "/admin/vulnerabilities", ADMIN_ONLY),
+    ("GET", "/admin/vulnerabilities/new", ADMIN_ONLY),
+    ("POST", "/admin/vulnerabilities/new", ADMIN_ONLY),
+    ("GET", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
+    ("POST", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
+    ("POST", "/admin/merges/{entry}/undo", ADMIN_ONLY),
 ]
 
 PLACEHOLDERS = {
@@ -89,6 +117,13 @@ PLACEHOLDERS = {
     "{referral}": "<int:referral_id>",
     "{appointment}": "<int:appointment_id>",
     "{service}": "<int:service_id>",
+    "{other}": "<int:other_id>",
+    "{link}": "<int:link_id>",
+    "{vulnerability}": "<int:vulnerability_id>",
+    "{consent}": "<int:consent_id>",
+    "{attachment}": "<int:attachment_id>",
+    "{vtype}": "<int:type_id>",
+    "{entry}": "<int:entry_id>",
 }
 
 
@@ -158,22 +193,87 @@ def make_case_rows(db, desk, person, operator) -> dict[str, int]:
     }
 
 
+def _records_of(db, person, other, app) -> dict[str, int]:
+    """A household link, a vulnerability, a consent, a document and a merge entry of ``person``,
+    for the routes about them: only made when the route needs them."""
+    from sportello.core.audit import Action, AuditEntry
+    from sportello.people.models import (
+        AttachmentKind,
+        ConsentRecord,
+        HouseholdLink,
+        PersonAttachment,
+        PersonVulnerability,
+        Relation,
+        VulnerabilityType,
+    )
+
+    vtype = db.session.scalars(sa.select(VulnerabilityType).order_by(VulnerabilityType.id)).first()
+    link = HouseholdLink(first_person_id=person.id, second_person_id=other.id, relation=Relation.SIBLING)
+    vulnerability = PersonVulnerability(person=person, type=vtype, from_date=date(2024, 1, 1))
+    consent = ConsentRecord(person=person, notice_version="v1", notice_language="it", signed_on=date(2024, 1, 1))
+    stored = f"{person.id:032x}"
+    path = Path(app.config["ATTACHMENTS_DIR"]) / stored[:2] / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    attachment = PersonAttachment(
+        person=person,
+        kind=AttachmentKind.PASSPORT,
+        title="Passport",
+        original_filename="passport.pdf",
+        stored_name=stored,
+        content_type="application/pdf",
+        size=path.stat().st_size,
+        sha256="0" * 64,
+    )
+    entry = AuditEntry(
+        actor_label="test",
+        action=Action.MERGE,
+        object_type="Person",
+        object_id=person.id,
+        changes={"merged_person_id": [None, other.id]},
+    )
+    db.session.add_all([link, vulnerability, consent, attachment, entry])
+    db.session.flush()
+    return {
+        "{link}": link.id,
+        "{vulnerability}": vulnerability.id,
+        "{consent}": consent.id,
+        "{attachment}": attachment.id,
+        "{vtype}": vtype.id,
+        "{entry}": entry.id,
+    }
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
-def test_access(client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope):
+def test_access(
+    app, client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope
+):
     target_desk = desk if scope == "own" else other_desk
     target_user = make_user(Role.OPERATOR, [target_desk])
     target_person = make_person(target_desk)
-    ids = {"{desk}": target_desk.id, "{user}": target_user.id, "{person}": target_person.id}
+    other_person = make_person(target_desk)
+    values = {
+        "{desk}": target_desk.id,
+        "{user}": target_user.id,
+        "{person}": target_person.id,
+        "{other}": other_person.id,
+    }
+    if any(
+        placeholder in url
+        for placeholder in ("{link}", "{vulnerability}", "{consent}", "{attachment}", "{vtype}", "{entry}")
+    ):
+        values |= _records_of(db, target_person, other_person, app)
     if "{" in url and url.split("{")[1].split("}")[0] in CASE_ROWS:
-        ids.update(make_case_rows(db, target_desk, target_person, target_user))
+        values |= make_case_rows(db, target_desk, target_person, target_user)
     db.session.commit()
     path = url
-    for placeholder, value in ids.items():
+    for placeholder, value in values.items():
         path = path.replace(placeholder, str(value))
     if role != "anonymous":
         login_as(role)
 
     response = client.open(path, method=method)
+    response.close()  # a download streams a file
 
     if expected == PUBLIC:
         assert response.status_code < 500 and response.status_code not in (401, 403), response.status_code

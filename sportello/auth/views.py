@@ -19,6 +19,7 @@ from sportello.core.concurrency import StaleEdit, stale_save
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
+from sportello.core.navigation import admin_links_for
 from sportello.core.pagination import SlicePage
 from sportello.core.permissions import get_visible_or_404, public, require_roles
 from sportello.core.roles import Role
@@ -146,7 +147,7 @@ def set_language():
 @bp.get("/admin/")
 @require_roles(*ADMIN_ROLES)
 def admin_index():
-    return render_template("admin/index.html")
+    return render_template("admin/index.html", links=admin_links_for(current_app, current_user))
 
 
 def _user_form(user: User | None = None, **kwargs) -> UserForm:

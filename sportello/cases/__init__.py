@@ -9,12 +9,22 @@ def init_app(app: Flask) -> None:
     from sportello.cases import models, services, views
     from sportello.core import audit
     from sportello.core.home import add_home_section
-    from sportello.core.navigation import NavEntry, add_nav_entry
+    from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
+    from sportello.core.roles import Role
     from sportello.people import add_person_panel
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     add_nav_entry(app, NavEntry("cases", _l("Cases"), "cases.index", frozenset(services.CASE_ROLES), "/cases"))
+    add_admin_link(
+        app,
+        AdminLink(
+            _l("Referral services"),
+            _l("The outside services cases refer people to, with their contacts."),
+            "case_admin.referral_services",
+            frozenset({Role.ADMIN, Role.COORDINATOR}),
+        ),
+    )
     add_home_section(app, "appointments", services.appointments_home_section)
     add_home_section(app, "follow_ups", services.follow_ups_home_section)
     add_person_panel(app, "cases/_person_cases.html", services.person_cases_panel)

@@ -8,6 +8,7 @@ data; the admin page translates the labels when it displays them.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,9 @@ class Action(LabelledEnum):
     LOGIN_FAILED = "login_failed", _l("Failed sign-in")
     LOCKED = "locked", _l("Account locked")
     LOGOUT = "logout", _l("Signed out")
+    DOWNLOAD = "download", _l("Downloaded")
+    MERGE = "merge", _l("Merged")
+    UNMERGE = "unmerge", _l("Merge undone")
 
 
 class AuditEntry(db.Model):
@@ -251,6 +255,30 @@ def register_labels(
         VALUE_TITLES.setdefault(field, {}).update({member.value: member.title for member in enumeration})
 
 
+@dataclass(frozen=True)
+class EntryAction:
+    """A button the audit page shows on entries of one action, such as undoing a merge."""
+
+    action: Action
+    title: Any  # a lazy translation
+    endpoint: str  # a POST view taking ``entry_id``
+    roles: frozenset
+    confirm: Any = None  # the question asked before sending, if any
+
+
+ENTRY_ACTIONS: list[EntryAction] = []
+
+
+def register_entry_action(entry_action: EntryAction) -> None:
+    """Let a part offer a follow-up on entries of the trail (the view decides if it can be done)."""
+    if entry_action not in ENTRY_ACTIONS:
+        ENTRY_ACTIONS.append(entry_action)
+
+
+def entry_actions(entry: AuditEntry, user: Any) -> list[EntryAction]:
+    return [a for a in ENTRY_ACTIONS if a.action is entry.action and user.role in a.roles]
+
+
 def object_types() -> list[tuple[str, Any]]:
     """The record types the trail knows, with their titles."""
     return sorted(OBJECT_TITLES.items(), key=lambda item: str(item[1]))
@@ -321,4 +349,8 @@ def shown_value(value: Any, field: str = "") -> str:
         return gettext("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):  # rows by table, as a merge records them: each table and how many
+        return ", ".join(
+            f"{key} ({len(rows)})" if isinstance(rows, list) else f"{key}: {rows}" for key, rows in value.items()
+        )
     return str(value)

@@ -1,4 +1,4 @@
-"""The main navigation: one entry per part of the desk's work.
+"""The main navigation: one entry per part of the desk's work, and the admin index's cards.
 
 Each part registers its entry when its blueprint is registered, so the menu shows what this
 installation has, in a fixed order, and only to the roles that may use it.
@@ -29,6 +29,24 @@ def add_nav_entry(app: Flask, entry: NavEntry) -> None:
     entries = app.extensions.setdefault("sportello_nav", [])
     entries.append(entry)
     entries.sort(key=lambda e: ORDER.index(e.key) if e.key in ORDER else len(ORDER))
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    """A card on the admin index page, for a part's own administration pages."""
+
+    title: Any
+    description: Any
+    endpoint: str
+    roles: frozenset
+
+
+def add_admin_link(app: Flask, link: AdminLink) -> None:
+    app.extensions.setdefault("sportello_admin_links", []).append(link)
+
+
+def admin_links_for(app: Flask, user: Any) -> list[AdminLink]:
+    return [link for link in app.extensions.get("sportello_admin_links", []) if user.role in link.roles]
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""The person registry: intake, people's records, duplicate detection."""
+"""The person registry: intake, people's records, duplicate detection, household, vulnerabilities,
+consent records, scanned documents, merging records of one person."""
 
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +18,12 @@ def init_app(app: Flask) -> None:
 
     from sportello.core import audit
     from sportello.core.home import add_home_section
-    from sportello.core.navigation import NavEntry, add_nav_entry
+    from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
     from sportello.core.roles import Role
     from sportello.people import models, services, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)
     add_nav_entry(
         app,
         NavEntry(
@@ -30,3 +32,30 @@ def init_app(app: Flask) -> None:
     )
     add_home_section(app, "renewals", services.renewals_home_section)
     audit.register_labels("Person", models.PERSON_TITLE, models.PERSON_FIELD_TITLES, models.PERSON_VALUE_TITLES)
+    audit.register_labels(
+        "HouseholdLink", models.HOUSEHOLD_LINK_TITLE, models.HOUSEHOLD_LINK_FIELD_TITLES, {"relation": models.Relation}
+    )
+    audit.register_labels("VulnerabilityType", models.VULNERABILITY_TYPE_TITLE, models.VULNERABILITY_TYPE_FIELD_TITLES)
+    audit.register_labels("PersonVulnerability", models.VULNERABILITY_TITLE, models.VULNERABILITY_FIELD_TITLES)
+    audit.register_labels(
+        "PersonAttachment", models.ATTACHMENT_TITLE, models.ATTACHMENT_FIELD_TITLES, {"kind": models.AttachmentKind}
+    )
+    audit.register_labels("ConsentRecord", models.CONSENT_TITLE, models.CONSENT_FIELD_TITLES)
+    audit.register_entry_action(
+        audit.EntryAction(
+            audit.Action.MERGE,
+            _l("Undo merge"),
+            "people_admin.undo_merge",
+            frozenset({Role.ADMIN}),
+            _l("Undo this merge? Everything it moved goes back to the other record."),
+        )
+    )
+    add_admin_link(
+        app,
+        AdminLink(
+            _l("Vulnerabilities"),
+            _l("The kinds of vulnerability desks record: add your own, rename them, take them out of use."),
+            "people_admin.vulnerability_types",
+            frozenset({Role.ADMIN}),
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Demo people: many countries and scripts, permits at every stage, one duplicate pair to find.
+"""Demo people: many countries and scripts, permits at every stage, one duplicate pair to find,
+a few households, vulnerabilities and consent records (no scanned documents).
 
 Dates are relative to today, so the renewal list on the home page always has someone in it.
 """
@@ -8,8 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sportello.core import audit
+from sportello.core.audit import Action
 from sportello.core.forms import today
+from sportello.extensions import db
 from sportello.people import services
+from sportello.people.models import HouseholdLink, Person, Relation
 
 # given, family, given (original), family (original), sex, birth, citizenship, languages,
 # document language, phone, permit type, days to expiry (None: no permit), status
@@ -423,6 +428,83 @@ PEOPLE: list[tuple[Any, ...]] = [
     ),
     # The same man as the first, registered again with another transliteration: a pair to find.
     ("Muhammad", "Elamrani", "", "", "M", "1988", "MA", [("ar", "native")], "ar", "", None, None, None),
+    # Children of the households below.
+    (
+        "Simran",
+        "Kaur",
+        "ਸਿਮਰਨ",
+        "ਕੌਰ",
+        "F",
+        "2015-04-02",
+        "IN",
+        [("pa", "native"), ("it", "fluent")],
+        "pa",
+        "",
+        "family",
+        300,
+        "valid",
+    ),
+    (
+        "Arjun",
+        "Singh",
+        "ਅਰਜੁਨ",
+        "ਸਿੰਘ",
+        "M",
+        "2018-10-11",
+        "IN",
+        [("pa", "native"), ("it", "fluent")],
+        "pa",
+        "",
+        "family",
+        300,
+        "valid",
+    ),
+    (
+        "Ali",
+        "Rahimi",
+        "علی",
+        "رحیمی",
+        "M",
+        "2017-06-30",
+        "AF",
+        [("fa", "native"), ("it", "basic")],
+        "fa",
+        "",
+        "asylum",
+        800,
+        "valid",
+    ),
+]
+
+# Households, by position in PEOPLE: (person, member, what the member is to the person).
+HOUSEHOLDS = [
+    (0, 1, "spouse"),  # Mohamed El Amrani and Fatima Zahra Benali
+    (12, 13, "spouse"),  # Gurpreet Singh and Harpreet Kaur, with their two children
+    (12, 30, "child"),
+    (12, 31, "child"),
+    (13, 30, "child"),
+    (13, 31, "child"),
+    (30, 31, "sibling"),
+    (23, 32, "child"),  # Zahra Rahimi and her son
+]
+
+# (person, vulnerability code, days ago it began, days ago it ended or None, note)
+VULNERABILITIES = [
+    (23, "single_parent", 900, None, ""),
+    (26, "violence", 400, None, "Followed by the anti-violence centre of Faenza."),
+    (13, "pregnancy", 300, 20, ""),
+    (0, "serious_illness", 500, 200, "Surgery in 2025, recovered."),
+    (22, "homeless", 60, None, "Sleeps at the night shelter on via Circonvallazione."),
+]
+
+# (person, notice version, days ago signed, purposes given, days ago withdrawn or None)
+CONSENTS = [
+    (0, "2025-01", 400, ("case_management", "contact_whatsapp"), None),
+    (0, "2026-01", 30, ("case_management", "partner_sharing", "contact_whatsapp", "contact_sms"), None),
+    (1, "2026-01", 25, ("case_management", "contact_whatsapp"), None),
+    (23, "2025-01", 700, ("case_management", "partner_sharing", "contact_sms"), 200),
+    (23, "2026-01", 100, ("case_management",), None),
+    (12, "2026-01", 60, ("case_management", "partner_sharing", "contact_email"), None),
 ]
 
 
@@ -433,8 +515,10 @@ def _birth(text: str) -> tuple[date, str]:
 
 
 def seed_people(desk_ids: list[int]) -> int:
-    """Register the demo people, alternating between the demo desks."""
+    """Register the demo people, alternating between the demo desks, with their households,
+    vulnerabilities and consent records."""
     day = today()
+    people = []
     for index, row in enumerate(PEOPLE):
         given, family, given_o, family_o, sex, birth, country, languages, doc, phone, permit, days, status = row
         birth_date, precision = _birth(birth)
@@ -469,5 +553,36 @@ def seed_people(desk_ids: list[int]) -> int:
             "permit_receipt_date": day - timedelta(days=20) if status == "renewal_requested" else None,
             "notes": "",
         }
-        services.create_person(services.clean_values(values), desk_ids[index % 3 == 2])
+        people.append(services.create_person(services.clean_values(values), desk_ids[index % 3 == 2]))
+    _seed_extras(people, day)
     return len(PEOPLE)
+
+
+def _seed_extras(people: list[Person], day: date) -> None:
+    for index, member, relation in HOUSEHOLDS:
+        first, second = sorted((people[index], people[member]), key=lambda p: p.id)
+        link_relation = Relation(relation) if first is people[index] else Relation(relation).inverse
+        link = HouseholdLink(first_person_id=first.id, second_person_id=second.id, relation=link_relation)
+        db.session.add(link)
+        audit.record(Action.CREATE, link)
+    types = {t.code: t for t in services.vulnerability_types(active_only=False)}
+    for index, code, began, ended, note in VULNERABILITIES:
+        services.add_vulnerability(
+            people[index],
+            {
+                "type_id": types[code].id,
+                "from_date": day - timedelta(days=began),
+                "until_date": day - timedelta(days=ended) if ended is not None else None,
+                "note": note,
+            },
+        )
+    for index, version, signed, purposes, withdrawn in CONSENTS:
+        person = people[index]
+        values = {
+            "notice_version": version,
+            "notice_language": person.preferred_language,
+            "signed_on": day - timedelta(days=signed),
+            "withdrawn_on": day - timedelta(days=withdrawn) if withdrawn is not None else None,
+            **dict.fromkeys(purposes, True),
+        }
+        services.add_consent(person, values)

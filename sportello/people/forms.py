@@ -1,9 +1,11 @@
-"""The intake and person forms, and the people search."""
+"""The intake and person forms, the people search, and the forms of a person's household,
+vulnerabilities, consent records, attachments and merges."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,15 +13,25 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from sportello.core.forms import LatinLetters, LongSelect, NoHiddenCharacters, NotInFuture, select_choices
 from sportello.core.languages import content_language_choices, country_choices, spoken_language_choices
-from sportello.people.models import DatePrecision, LanguageLevel, PermitStatus, PermitType, Sex
+from sportello.people.models import (
+    CONSENT_PURPOSES,
+    AttachmentKind,
+    DatePrecision,
+    LanguageLevel,
+    PermitStatus,
+    PermitType,
+    Relation,
+    Sex,
+)
 
 LANGUAGE_ROWS = 4
 CITIZENSHIP_ROWS = 2
@@ -165,3 +177,104 @@ class PeopleSearchForm(FlaskForm):
     desk = SelectField(_l("Desk"), validators=[Optional()])
     nationality = SelectField(_l("Citizenship"), validators=[Optional()], widget=LongSelect())
     renewal = BooleanField(_l("Permit to renew"))
+
+
+class NameSearchForm(FlaskForm):
+    """Find a person by name (household members, the record to merge): a GET form."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name"), filters=[_strip], validators=[Optional(), Length(max=120), CLEAN])
+
+
+class HouseholdForm(FlaskForm):
+    member = IntegerField(_l("Person"), validators=[InputRequired(_l("Choose the person to add."))])
+    relation = SelectField(
+        _l("What they are to this person"),
+        choices=select_choices(Relation.choices()),
+        validators=[DataRequired(_l("Choose the relation."))],
+    )
+    q = HiddenField()
+
+
+class VulnerabilityForm(FlaskForm):
+    type_id = SelectField(
+        _l("Vulnerability"), validators=[DataRequired(_l("Choose a vulnerability."))], validate_choice=False
+    )
+    from_date = DateField(
+        _l("From"), validators=[InputRequired(_l("Enter the date it began or was noted.")), NotInFuture()]
+    )
+    until_date = DateField(_l("Until"), validators=[Optional()], description=_l("Leave empty while it lasts."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 3})
+
+
+class EndVulnerabilityForm(FlaskForm):
+    until_date = DateField(_l("Until"), validators=[InputRequired(_l("Enter the date it ended."))])
+    version = HiddenField()
+
+
+class ConsentForm(FlaskForm):
+    notice_version = StringField(
+        _l("Privacy notice version"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter the version printed on the notice.")), Length(max=40), CLEAN],
+        description=_l("As printed on the notice, for example 2026-01."),
+    )
+    notice_language = SelectField(_l("Language of the notice"), validators=[DataRequired()])
+    signed_on = DateField(
+        _l("Signed on"), validators=[InputRequired(_l("Enter the date it was signed.")), NotInFuture()]
+    )
+    case_management = BooleanField(CONSENT_PURPOSES["case_management"])
+    partner_sharing = BooleanField(CONSENT_PURPOSES["partner_sharing"])
+    contact_whatsapp = BooleanField(CONSENT_PURPOSES["contact_whatsapp"])
+    contact_sms = BooleanField(CONSENT_PURPOSES["contact_sms"])
+    contact_email = BooleanField(CONSENT_PURPOSES["contact_email"])
+    withdrawn_on = DateField(
+        _l("Withdrawn on"), validators=[Optional(), NotInFuture()], description=_l("Only if it was already withdrawn.")
+    )
+    signed_form = FileField(_l("Signed form, scanned"), render_kw={"accept": "application/pdf,image/jpeg,image/png"})
+
+    def set_choices(self) -> None:
+        self.notice_language.choices = select_choices(content_language_choices())
+
+
+class WithdrawConsentForm(FlaskForm):
+    withdrawn_on = DateField(
+        _l("Withdrawn on"), validators=[InputRequired(_l("Enter the date of the withdrawal.")), NotInFuture()]
+    )
+    version = HiddenField()
+
+
+class AttachmentForm(FlaskForm):
+    kind = SelectField(_l("Kind of document"), choices=select_choices(AttachmentKind.choices()))
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=200), CLEAN],
+        description=_l("Leave empty to use the name of the file."),
+    )
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose the file to upload."))],
+        render_kw={"accept": "application/pdf,image/jpeg,image/png"},
+    )
+
+
+class MergeForm(FlaskForm):
+    """Confirms a merge of the two records as they were shown."""
+
+    survivor_version = HiddenField(validators=[InputRequired()])
+    merged_version = HiddenField(validators=[InputRequired()])
+
+
+class VulnerabilityTypeForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter a name.")), Length(max=120), CLEAN]
+    )
+    active = BooleanField(
+        _l("In use"),
+        default=True,
+        description=_l("A type no longer in use stays on the people who have it but cannot be chosen again."),
+    )
+    version = HiddenField()

@@ -1,4 +1,5 @@
-"""Rules of the person registry: identifiers, duplicates, intake and edits, search, renewals.
+"""Rules of the person registry: identifiers, duplicates, intake and edits, search, renewals,
+household, vulnerabilities, consent records and attachments (merging is in ``merging``).
 
 Services change the session and write the audit trail; the view commits.
 """
@@ -16,27 +17,37 @@ from codicefiscale import codicefiscale
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
-from sportello.core import audit
+from sportello.core import audit, files
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import today
 from sportello.core.home import HomeItem
+from sportello.core.model import utcnow
 from sportello.core.pagination import ListPage
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.people import matching
 from sportello.people.models import (
+    CONSENT_PURPOSES,
+    AttachmentKind,
     Citizenship,
+    ConsentRecord,
     DatePrecision,
+    HouseholdLink,
     LanguageLevel,
     PermitStatus,
     PermitType,
     Person,
+    PersonAttachment,
+    PersonVulnerability,
+    Relation,
     Sex,
     SharedDesk,
+    VulnerabilityType,
 )
 from sportello.people.models import SpokenLanguage as Spoken
 
@@ -426,3 +437,292 @@ def renewals_home_section(user: Any, limit: int = 10) -> list[HomeItem]:
     if more:
         items.append(HomeItem(str(_l("All the people to renew")), url_for("people.index", renewal="y")))
     return items
+
+
+# ---- household --------------------------------------------------------------------------------
+
+
+@dataclass
+class HouseholdMember:
+    link_id: int
+    person: Person
+    relation: Relation  # what the member is to the person whose page it is
+    visible: bool  # whether the reader may open the member's record
+
+
+def household_of(person: Person, user: Any) -> list[HouseholdMember]:
+    """The person's household members, in one query, with whether ``user`` may open each record."""
+    member = aliased(Person)
+    visible_ids = Person.visible_to(user).with_only_columns(Person.id).order_by(None)
+    query = (
+        sa.select(HouseholdLink, member, member.id.in_(visible_ids).label("visible"))
+        .join(
+            member,
+            member.id
+            == sa.case(
+                (HouseholdLink.first_person_id == person.id, HouseholdLink.second_person_id),
+                else_=HouseholdLink.first_person_id,
+            ),
+        )
+        .where(
+            sa.or_(HouseholdLink.first_person_id == person.id, HouseholdLink.second_person_id == person.id),
+            member.merged_into_id.is_(None),
+        )
+        # Only the members' names and birth dates are shown: none of their lists.
+        .options(
+            lazyload(member.citizenships),
+            lazyload(member.languages),
+            lazyload(member.shared_desks),
+        )
+    )
+    members = []
+    for link, other, visible in db.session.execute(query):
+        members.append(HouseholdMember(link.id, other, link.seen_from(person.id)[1], bool(visible)))
+    return sorted(members, key=lambda m: (list(Relation).index(m.relation), m.person.birth_date or date.min))
+
+
+def household_candidates(person: Person, user: Any, q: str, limit: int = 20) -> list[tuple[Person, bool]]:
+    """People the user can see matching ``q`` who could join the household, and whether each
+    already belongs to it."""
+    found = search_people(user, q=q, per_page=limit).page.items
+    linked = {m.person.id for m in household_of(person, user)}
+    return [(p, p.id in linked) for p in found if p.id != person.id]
+
+
+def add_household_member(person: Person, member_id: Any, relation: Relation, user: Any) -> HouseholdLink:
+    """Link ``member_id`` to ``person``'s household as their ``relation`` (what the member is to them)."""
+    member = db.session.get(Person, member_id) if isinstance(member_id, int) else None
+    if member is None or member.merged_into_id is not None or not member.can_view(user):
+        raise FieldError("member", _l("Choose the person to add from the search results."))
+    if member.id == person.id:
+        raise FieldError("member", _l("A person cannot be a member of their own household."))
+    first, second = sorted((person.id, member.id))
+    already = sa.select(HouseholdLink.id).where(
+        HouseholdLink.first_person_id == first, HouseholdLink.second_person_id == second
+    )
+    if db.session.scalar(already) is not None:
+        raise FieldError("member", _l("%(name)s is already in this household.", name=member.full_name))
+    link = HouseholdLink(
+        first_person_id=first,
+        second_person_id=second,
+        relation=relation if first == person.id else relation.inverse,
+    )
+    try:
+        with db.session.begin_nested():  # two saves of the same link at once
+            db.session.add(link)
+    except IntegrityError:
+        raise FieldError("member", _l("%(name)s is already in this household.", name=member.full_name)) from None
+    audit.record(Action.CREATE, link)
+    return link
+
+
+def remove_household_link(link: HouseholdLink) -> None:
+    audit.record(Action.DELETE, link)
+    db.session.delete(link)
+
+
+# ---- vulnerabilities --------------------------------------------------------------------------
+
+
+def vulnerability_types(*, active_only: bool = True) -> list[VulnerabilityType]:
+    """The vocabulary, built-in types first in their fixed order, then the installation's own by name."""
+    query = sa.select(VulnerabilityType)
+    if active_only:
+        query = query.where(VulnerabilityType.active.is_(True))
+    return sorted(db.session.scalars(query), key=lambda t: t.sort_key)
+
+
+def _vulnerability_changes(vulnerability: PersonVulnerability, *, deleted: bool = False) -> dict[str, list[Any]]:
+    """The audited fields, with the type by name (built-in types by their English title)."""
+    values = {
+        "person_id": vulnerability.person_id,
+        "type": vulnerability.type.name,
+        "from_date": vulnerability.from_date.isoformat(),
+        "until_date": vulnerability.until_date.isoformat() if vulnerability.until_date else None,
+        "note": vulnerability.note or None,
+    }
+    return {key: ([value, None] if deleted else [None, value]) for key, value in values.items() if value is not None}
+
+
+def add_vulnerability(person: Person, values: dict[str, Any]) -> PersonVulnerability:
+    vtype = db.session.get(VulnerabilityType, int(values["type_id"])) if str(values["type_id"]).isdigit() else None
+    if vtype is None or not vtype.active:
+        raise FieldError("type_id", _l("Choose a vulnerability from the list."))
+    start, end = values["from_date"], values.get("until_date")
+    if end and end < start:
+        raise FieldError("until_date", _l("The end date cannot be before the start date."))
+    overlapping = sa.select(PersonVulnerability.id).where(
+        PersonVulnerability.person_id == person.id,
+        PersonVulnerability.type_id == vtype.id,
+        sa.or_(PersonVulnerability.until_date.is_(None), PersonVulnerability.until_date >= start),
+    )
+    if end:
+        overlapping = overlapping.where(PersonVulnerability.from_date <= end)
+    if db.session.scalar(overlapping.limit(1)) is not None:
+        raise FieldError("type_id", _l("This vulnerability is already recorded for the same period."))
+    vulnerability = PersonVulnerability(
+        person=person, type=vtype, from_date=start, until_date=end, note=values.get("note") or ""
+    )
+    db.session.add(vulnerability)
+    db.session.flush()
+    audit.record(Action.CREATE, vulnerability, _vulnerability_changes(vulnerability))
+    return vulnerability
+
+
+def end_vulnerability(vulnerability: PersonVulnerability, until: date, *, version: Any) -> None:
+    check_version(vulnerability, version)
+    if until < vulnerability.from_date:
+        raise FieldError("until_date", _l("The end date cannot be before the start date."))
+    vulnerability.until_date = until
+    audit.record(Action.UPDATE, vulnerability)
+
+
+def remove_vulnerability(vulnerability: PersonVulnerability) -> None:
+    audit.record(Action.DELETE, vulnerability, _vulnerability_changes(vulnerability, deleted=True))
+    db.session.delete(vulnerability)
+
+
+def _clean_type_name(name: str, exclude_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    others = [t for t in vulnerability_types(active_only=False) if t.id != exclude_id]
+    taken = {str(t.title).casefold() for t in others} | {t.name.casefold() for t in others}
+    if name.casefold() in taken:
+        raise FieldError("name", _l("There is already a vulnerability with this name."))
+    return name
+
+
+def create_vulnerability_type(name: str) -> VulnerabilityType:
+    vtype = VulnerabilityType(name=_clean_type_name(name), active=True)
+    db.session.add(vtype)
+    audit.record(Action.CREATE, vtype)
+    return vtype
+
+
+def update_vulnerability_type(vtype: VulnerabilityType, *, name: str, active: bool, version: Any) -> None:
+    """Rename (the installation's own types only: built-in titles are translated) or (de)activate."""
+    check_version(vtype, version)
+    if not vtype.is_builtin:
+        vtype.name = _clean_type_name(name, exclude_id=vtype.id)
+    vtype.active = active
+    audit.record(Action.UPDATE, vtype)
+
+
+# ---- attachments ------------------------------------------------------------------------------
+
+
+def add_attachment(
+    person: Person, kind: AttachmentKind, title: str, stream: Any, filename: str | None, *, field: str = "file"
+) -> PersonAttachment:
+    """Store a scanned document of the person; a file that is not what it claims is refused at ``field``."""
+    try:
+        stored = files.save_upload(stream, filename)
+    except files.FileRejected as rejected:
+        raise FieldError(field, rejected.message) from None
+    attachment = PersonAttachment(
+        person=person,
+        kind=kind,
+        title=(title or "").strip() or stored.original_filename.rsplit(".", 1)[0] or stored.original_filename,
+        original_filename=stored.original_filename,
+        stored_name=stored.name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+    db.session.add(attachment)
+    audit.record(Action.CREATE, attachment)
+    return attachment
+
+
+def record_download(attachment: PersonAttachment) -> None:
+    """Every download of a document is recorded, with the checksum of what was handed out."""
+    audit.record(Action.DOWNLOAD, attachment, {"sha256": [None, attachment.sha256]})
+
+
+def delete_attachment(attachment: PersonAttachment, user: Any) -> None:
+    """Soft delete: the row stays for the audit trail, the file itself is removed after the commit
+    (a deleted scan of a passport should not linger on a disk)."""
+    changes = {key: [value[1], None] for key, value in audit.snapshot(attachment).items()}
+    attachment.deleted_at = utcnow()
+    attachment.deleted_by_id = getattr(user, "id", None)
+    files.discard(attachment.stored_name)
+    audit.record(Action.DELETE, attachment, changes)
+
+
+# ---- consent ----------------------------------------------------------------------------------
+
+
+def add_consent(
+    person: Person, values: dict[str, Any], *, upload: Any = None, filename: str | None = None
+) -> ConsentRecord:
+    """Record a signed privacy notice, with the scan of the signed form if one is given."""
+    errors = []
+    withdrawn = values.get("withdrawn_on")
+    if withdrawn and withdrawn < values["signed_on"]:
+        errors.append(FieldError("withdrawn_on", _l("The consent cannot be withdrawn before it was signed.")))
+    attachment = None
+    if upload is not None:
+        title = _l("Signed consent form %(version)s", version=values["notice_version"])
+        try:
+            attachment = add_attachment(
+                person, AttachmentKind.CONSENT_FORM, str(title), upload, filename, field="signed_form"
+            )
+        except FieldError as error:
+            errors.append(error)
+    if errors:
+        raise FieldErrors(errors)
+    consent = ConsentRecord(
+        person=person,
+        notice_version=values["notice_version"],
+        notice_language=values["notice_language"],
+        signed_on=values["signed_on"],
+        withdrawn_on=withdrawn,
+        attachment=attachment,
+        **{purpose: bool(values.get(purpose)) for purpose in CONSENT_PURPOSES},
+    )
+    db.session.add(consent)
+    audit.record(Action.CREATE, consent)
+    return consent
+
+
+def withdraw_consent(consent: ConsentRecord, day: date, *, version: Any) -> None:
+    check_version(consent, version)
+    if day < consent.signed_on:
+        raise FieldError("withdrawn_on", _l("The consent cannot be withdrawn before it was signed."))
+    consent.withdrawn_on = day
+    audit.record(Action.UPDATE, consent)
+
+
+# ---- the person's page ------------------------------------------------------------------------
+
+
+@dataclass
+class PersonFile:
+    household: list[HouseholdMember]
+    vulnerabilities: list[PersonVulnerability]
+    consents: list[ConsentRecord]
+    attachments: list[PersonAttachment]
+
+
+def person_file(person: Person, user: Any) -> PersonFile:
+    """What the person page shows besides the record itself: one query per section, whatever
+    the number of rows."""
+    day = today()
+    vulnerabilities = list(
+        db.session.scalars(
+            sa.select(PersonVulnerability)
+            .where(PersonVulnerability.person_id == person.id)
+            .order_by(PersonVulnerability.from_date.desc(), PersonVulnerability.id.desc())
+        )
+    )
+    vulnerabilities.sort(key=lambda v: not v.is_current(day))
+    consents = db.session.scalars(
+        sa.select(ConsentRecord)
+        .where(ConsentRecord.person_id == person.id)
+        .order_by(ConsentRecord.signed_on.desc(), ConsentRecord.id.desc())
+    )
+    attachments = db.session.scalars(
+        sa.select(PersonAttachment)
+        .where(PersonAttachment.person_id == person.id, PersonAttachment.deleted_at.is_(None))
+        .order_by(PersonAttachment.created_at.desc(), PersonAttachment.id.desc())
+    )
+    return PersonFile(household_of(person, user), vulnerabilities, list(consents), list(attachments))
