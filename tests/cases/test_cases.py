@@ -439,3 +439,27 @@ def test_case_page_and_list_do_not_query_per_row(client, login_as, db, case, mak
         grow()
     many = {url: _queries(db, client, url) for url in few}
     assert many == few
+
+
+def test_merging_two_records_moves_their_cases_and_undo_moves_them_back(
+    client, login_as, db, desk, make_person, make_user
+):
+    kept = make_person(desk, given_names="Mohamed", family_name="El Amrani")
+    duplicate = make_person(desk, given_names="Muhammad", family_name="Elamrani")
+    operator = make_user(Role.OPERATOR, [desk])
+    first = services.open_case(kept, desk, {"tracks": ["housing"]}, operator)
+    services.change_status(first, "close", reason="moved", note="", on=None, version=first.version)
+    second = services.open_case(duplicate, desk, {"tracks": ["permits"]}, operator)
+    db.session.commit()
+    login_as(Role.ADMIN, language="en")
+    html = client.get(f"/people/{kept.id}/merge/{duplicate.id}").get_data(as_text=True)
+    versions = dict(re.findall(r'name="(survivor_version|merged_version)" type="hidden" value="(\d+)"', html))
+    assert client.post(f"/people/{kept.id}/merge/{duplicate.id}", data=versions).status_code == 302
+    db.session.expire_all()
+    assert {first.person_id, second.person_id} == {kept.id}
+    assert second.reference in text_of(client.get(f"/people/{kept.id}"))
+
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == Action.MERGE)).one()
+    assert client.post(f"/admin/merges/{entry.id}/undo").status_code == 302
+    db.session.expire_all()
+    assert first.person_id == kept.id and second.person_id == duplicate.id

@@ -71,5 +71,5 @@ def test_the_person_page_does_not_query_per_row(app, client, login_as, db, desk,
         assert response.status_code == 200
         counts.append(len(count_queries))
     assert counts[0] == counts[1], counts
-    # The benchmark's budget is 12; here a savepoint and its release stand for BEGIN.
-    assert counts[1] <= 13, counts
+    # The benchmark's budget is 16; here a savepoint and its release stand for BEGIN.
+    assert counts[1] <= 17, counts
