@@ -158,7 +158,10 @@ def upgrade():
 
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_people_merged_into_id'), ['merged_into_id'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_people_merged_into_id'), ['merged_into_id'], unique=False,
+            postgresql_where=sa.text('merged_into_id IS NOT NULL'), sqlite_where=sa.text('merged_into_id IS NOT NULL'),
+        )
         batch_op.create_foreign_key(batch_op.f('fk_people_merged_into_id_people'), 'people', ['merged_into_id'], ['id'])
 
 
