@@ -9,13 +9,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from sportello.auth import services
 from sportello.auth.forms import ChangePasswordForm, DeskForm, LanguageForm, LoginForm, UserForm
 from sportello.auth.models import Desk, User
 from sportello.core import audit
-from sportello.core.concurrency import StaleEdit, stale_save
+from sportello.core.concurrency import save_edit
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
@@ -206,26 +205,18 @@ def edit_user(user_id: int):
     form = _user_form(user)
     if request.method == "GET":
         form.version.data = user.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, version=form.version.data, **_user_form_values(form))
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except RuleError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        except (StaleEdit, StaleDataError):
-            user, conflict = stale_save(
-                form, User, user_id, lambda saved: _user_form(formdata=None, data=_saved_user_data(saved))
-            )
-        else:
-            flash(_("Account saved."), "success")
-            return redirect(url_for("auth.edit_user", user_id=user.id))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
-    return render_template("admin/user_form.html", form=form, user=user, conflict=conflict), status
+    outcome = save_edit(
+        form,
+        user,
+        lambda: services.update_user(user, version=form.version.data, **_user_form_values(form)),
+        lambda saved: _user_form(formdata=None, data=_saved_user_data(saved)),
+    )
+    if outcome.saved:
+        flash(_("Account saved."), "success")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_form.html", form=form, user=outcome.obj, conflict=outcome.conflict
+    ), outcome.status
 
 
 def _saved_user_data(user: User) -> dict:
@@ -298,24 +289,20 @@ def edit_desk(desk_id: int):
     form = DeskForm(obj=desk)
     if request.method == "GET":
         form.version.data = desk.version
-    conflict = None
-    if form.validate_on_submit():
+
+    def save() -> None:
         values = form.data
         if current_user.role is not Role.ADMIN:
             values.pop("active")  # only administrators open and close desks
-        try:
-            services.update_desk(desk, values, version=form.version.data)
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except (StaleEdit, StaleDataError):
-            desk, conflict = stale_save(form, Desk, desk_id, lambda saved: DeskForm(formdata=None, obj=saved))
-        else:
-            flash(_("Desk saved."), "success")
-            return redirect(url_for("auth.desks"))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
-    return render_template("admin/desk_form.html", form=form, desk=desk, conflict=conflict), status
+        services.update_desk(desk, values, version=form.version.data)
+
+    outcome = save_edit(form, desk, save, lambda saved: DeskForm(formdata=None, obj=saved))
+    if outcome.saved:
+        flash(_("Desk saved."), "success")
+        return redirect(url_for("auth.desks"))
+    return render_template(
+        "admin/desk_form.html", form=form, desk=outcome.obj, conflict=outcome.conflict
+    ), outcome.status
 
 
 @bp.get("/admin/audit")

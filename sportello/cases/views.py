@@ -35,7 +35,7 @@ from sportello.cases.models import (
     Track,
     TrackStage,
 )
-from sportello.core.concurrency import StaleEdit, stale_save
+from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
 from sportello.core.languages import country_choices
@@ -162,23 +162,19 @@ def edit(case_id: int):
     if request.method == "GET":
         form.tracks.data = [k.value for k in case.track_kinds]
         form.version.data = case.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_case(case, _case_values(form), current_user, version=form.version.data)
-            db.session.commit()
-        except FieldError as problem:
-            db.session.rollback()
-            add_field_error(form, problem)
-        except (StaleEdit, StaleDataError):
-            case, conflict = stale_save(form, Case, case_id, _saved_case_form)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("cases.show", case_id=case.id))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
+    outcome = save_edit(
+        form,
+        case,
+        lambda: services.update_case(case, _case_values(form), current_user, version=form.version.data),
+        _saved_case_form,
+    )
+    if outcome.saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    case = outcome.obj
     return render_template(
-        "cases/form.html", form=form, case=case, person=case.person, error=None, conflict=conflict
-    ), status
+        "cases/form.html", form=form, case=case, person=case.person, error=None, conflict=outcome.conflict
+    ), outcome.status
 
 
 @bp.post("/<int:case_id>/status")
@@ -406,21 +402,12 @@ def _edit_row(model: type, row_id: int, form_class: type, save, template: str, a
         return form
 
     form = form_for(row)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            save(row, form)
-            db.session.commit()
-        except (FieldError, FieldErrors) as problem:
-            db.session.rollback()
-            add_field_error(form, problem)
-        except (StaleEdit, StaleDataError):
-            row, conflict = stale_save(form, model, row_id, lambda obj: form_for(obj, formdata=None))
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("cases.show", case_id=row.case_id, _anchor=anchor))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
-    return render_template(template, form=form, row=row, case=row.case, conflict=conflict), status
+    outcome = save_edit(form, row, lambda: save(row, form), lambda obj: form_for(obj, formdata=None))
+    if outcome.saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("cases.show", case_id=row.case_id, _anchor=anchor))
+    row = outcome.obj
+    return render_template(template, form=form, row=row, case=row.case, conflict=outcome.conflict), outcome.status
 
 
 @bp.route("/goals/<int:goal_id>", methods=["GET", "POST"])

@@ -89,3 +89,57 @@ def _iter_choices(choices: Any) -> list[tuple]:
     if isinstance(choices, dict):
         return [c for group in choices.values() for c in group]
     return list(choices)
+
+
+@dataclass
+class EditOutcome:
+    """What became of an edit form's submission (see ``save_edit``)."""
+
+    obj: Any
+    saved: bool = False
+    conflict: list[ConflictRow] | None = None
+
+    @property
+    def status(self) -> int:
+        """200 for the form as loaded, 409 after a refused stale save, 422 after bad input."""
+        from flask import request
+
+        if request.method == "GET":
+            return 200
+        return 409 if self.conflict is not None else 422
+
+
+def save_edit(
+    form: FlaskForm, obj: Any, save: Callable[[], Any], saved_form: Callable[[Any], FlaskForm]
+) -> EditOutcome:
+    """The life of an edit form with optimistic locking, for every part's edit views.
+
+    On a valid submission ``save()`` runs (a service that checks ``form.version``) and the
+    session is committed. A service's field errors go next to their fields, a rule broken by the
+    whole form above it; a save made from an older version is refused and compared with the
+    saved record through ``saved_form`` (see ``stale_save``). Nothing typed is lost.
+    """
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from sportello.core.exceptions import FieldError, FieldErrors, RuleError
+    from sportello.core.forms import add_field_error
+    from sportello.extensions import db
+
+    if not form.validate_on_submit():
+        return EditOutcome(obj)
+    model, object_id = type(obj), obj.id
+    try:
+        save()
+        db.session.commit()
+    except (FieldError, FieldErrors) as errors:
+        db.session.rollback()
+        add_field_error(form, errors)
+    except RuleError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+    except (StaleEdit, StaleDataError):
+        reloaded, rows = stale_save(form, model, object_id, saved_form)
+        return EditOutcome(reloaded, conflict=rows)
+    else:
+        return EditOutcome(obj, saved=True)
+    return EditOutcome(obj)

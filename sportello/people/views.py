@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from sportello.auth.models import Desk
 from sportello.core import files
 from sportello.core.audit import AuditEntry
-from sportello.core.concurrency import StaleEdit, stale_save
+from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.errors import render_error
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
@@ -211,22 +211,18 @@ def show(person_id: int):
 def edit(person_id: int):
     person = _person(person_id, edit=True)
     form = _person_form(person)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            values = services.clean_values(_values(form))
-            services.update_person(person, values, version=form.version.data)
-            db.session.commit()
-        except (FieldError, FieldErrors) as errors:
-            db.session.rollback()
-            add_field_error(form, errors)
-        except (StaleEdit, StaleDataError):
-            person, conflict = stale_save(form, Person, person_id, _saved_form)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("people.show", person_id=person.id))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
-    return render_template("people/form.html", form=form, person=person, candidates=None, conflict=conflict), status
+    outcome = save_edit(
+        form,
+        person,
+        lambda: services.update_person(person, services.clean_values(_values(form)), version=form.version.data),
+        _saved_form,
+    )
+    if outcome.saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template(
+        "people/form.html", form=form, person=outcome.obj, candidates=None, conflict=outcome.conflict
+    ), outcome.status
 
 
 # ---- household --------------------------------------------------------------------------------
@@ -318,28 +314,22 @@ def end_vulnerability(person_id: int, vulnerability_id: int):
     if request.method == "GET":
         form.until_date.data = vulnerability.until_date or today()
         form.version.data = vulnerability.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.end_vulnerability(vulnerability, form.until_date.data, version=form.version.data)
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except (StaleEdit, StaleDataError):
-            vulnerability, conflict = stale_save(
-                form,
-                PersonVulnerability,
-                vulnerability_id,
-                lambda saved: EndVulnerabilityForm(formdata=None, until_date=saved.until_date),
-            )
-        else:
-            flash(_("End date saved."), "success")
-            return _back_to(person, "vulnerabilities-title")
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
+    outcome = save_edit(
+        form,
+        vulnerability,
+        lambda: services.end_vulnerability(vulnerability, form.until_date.data, version=form.version.data),
+        lambda saved: EndVulnerabilityForm(formdata=None, until_date=saved.until_date),
+    )
+    if outcome.saved:
+        flash(_("End date saved."), "success")
+        return _back_to(person, "vulnerabilities-title")
     return render_template(
-        "people/vulnerability_form.html", person=person, form=form, vulnerability=vulnerability, conflict=conflict
-    ), status
+        "people/vulnerability_form.html",
+        person=person,
+        form=form,
+        vulnerability=outcome.obj,
+        conflict=outcome.conflict,
+    ), outcome.status
 
 
 @bp.post("/<int:person_id>/vulnerabilities/<int:vulnerability_id>/delete")
@@ -406,28 +396,18 @@ def withdraw_consent(person_id: int, consent_id: int):
     if request.method == "GET":
         form.withdrawn_on.data = consent.withdrawn_on or today()
         form.version.data = consent.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.withdraw_consent(consent, form.withdrawn_on.data, version=form.version.data)
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except (StaleEdit, StaleDataError):
-            consent, conflict = stale_save(
-                form,
-                ConsentRecord,
-                consent_id,
-                lambda saved: WithdrawConsentForm(formdata=None, withdrawn_on=saved.withdrawn_on),
-            )
-        else:
-            flash(_("Withdrawal recorded."), "success")
-            return _back_to(person, "consent-title")
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
+    outcome = save_edit(
+        form,
+        consent,
+        lambda: services.withdraw_consent(consent, form.withdrawn_on.data, version=form.version.data),
+        lambda saved: WithdrawConsentForm(formdata=None, withdrawn_on=saved.withdrawn_on),
+    )
+    if outcome.saved:
+        flash(_("Withdrawal recorded."), "success")
+        return _back_to(person, "consent-title")
     return render_template(
-        "people/consent_form.html", person=person, form=form, consent=consent, conflict=conflict
-    ), status
+        "people/consent_form.html", person=person, form=form, consent=outcome.obj, conflict=outcome.conflict
+    ), outcome.status
 
 
 # ---- attachments ------------------------------------------------------------------------------
@@ -652,25 +632,20 @@ def edit_vulnerability_type(type_id: int):
     form = _type_form(vtype)
     if request.method == "GET":
         form.version.data = vtype.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_vulnerability_type(
-                vtype, name=form.name.data, active=form.active.data, version=form.version.data
-            )
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except (StaleEdit, StaleDataError):
-            vtype, conflict = stale_save(
-                form, VulnerabilityType, type_id, lambda saved: _type_form(saved, formdata=None)
-            )
-        else:
-            flash(_("Vulnerability saved."), "success")
-            return redirect(url_for("people_admin.vulnerability_types"))
-    status = 200 if request.method == "GET" else (409 if conflict is not None else 422)
-    return render_template("people/vulnerability_type_form.html", form=form, vtype=vtype, conflict=conflict), status
+    outcome = save_edit(
+        form,
+        vtype,
+        lambda: services.update_vulnerability_type(
+            vtype, name=form.name.data, active=form.active.data, version=form.version.data
+        ),
+        lambda saved: _type_form(saved, formdata=None),
+    )
+    if outcome.saved:
+        flash(_("Vulnerability saved."), "success")
+        return redirect(url_for("people_admin.vulnerability_types"))
+    return render_template(
+        "people/vulnerability_type_form.html", form=form, vtype=outcome.obj, conflict=outcome.conflict
+    ), outcome.status
 
 
 @admin_bp.post("/merges/<int:entry_id>/undo")
