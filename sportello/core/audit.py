@@ -42,6 +42,8 @@ class Action(LabelledEnum):
     DOWNLOAD = "download", _l("Downloaded")
     MERGE = "merge", _l("Merged")
     UNMERGE = "unmerge", _l("Merge undone")
+    IMPORT = "import", _l("Imported")
+    SEND = "send", _l("Sent")
 
 
 class AuditEntry(db.Model):
@@ -216,6 +218,25 @@ def record(
         ip_address=g.get("client_ip") if has_request_context() else None,
     )
     session.add(entry)
+    return entry
+
+
+def record_event(
+    action: Action, object_type: str, label: str, changes: dict[str, Any], *, desk_id: int | None = None
+) -> AuditEntry:
+    """An entry about something that is not one row (an import of many translations)."""
+    actor = current_actor()
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        actor_label=_actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_label=label[:250],
+        desk_id=desk_id,
+        changes={key: [None, _plain(value)] for key, value in changes.items()},
+        ip_address=g.get("client_ip") if has_request_context() else None,
+    )
+    db.session.add(entry)
     return entry
 
 

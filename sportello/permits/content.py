@@ -1,0 +1,423 @@
+"""Procedure content and its translations: reading a version, looking texts up in a language with a
+visible fallback (English, then Italian), and exchanging translations as PO files."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from sportello.core.languages import CONTENT_LANGUAGES
+from sportello.extensions import db
+from sportello.permits.labels import LABELS
+from sportello.permits.models import ContentString, ContentTranslation, TranslationStatus, string_hash
+
+FALLBACKS = ("en", "it")
+LABEL_CONTEXT = "label:"
+DIRECTIONS = {language.code: language.direction for language in CONTENT_LANGUAGES}
+
+
+# ---- a version's content -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``when``: every question answered yes; ``unless``: none of them answered yes."""
+
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def applies(self, answers: dict[str, bool]) -> bool:
+        return all(answers.get(q) for q in self.when) and not any(answers.get(q) for q in self.unless)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Rule:
+        return cls(tuple(data.get("when") or ()), tuple(data.get("unless") or ()))
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    text: str
+    note: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class Fee:
+    code: str
+    label: str
+    amount: Decimal | None
+    quantity: int
+    rule: Rule
+
+    @property
+    def total(self) -> Decimal | None:
+        return None if self.amount is None else self.amount * self.quantity
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    text: str
+
+
+@dataclass
+class ProcedureContent:
+    """A procedure version's content document, read into objects. Texts are Italian sources."""
+
+    code: str
+    title: str
+    renewal: bool
+    legal_basis: str
+    channel_title: str
+    filing_place: str
+    steps: list[str]
+    requirements: list[str]
+    deadlines: list[str]
+    questions: list[Question]
+    fees: list[Fee]
+    items: list[Item]
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ProcedureContent:
+        return cls(
+            code=data["code"],
+            title=data["title"],
+            renewal=bool(data.get("renewal")),
+            legal_basis=data.get("legal_basis", ""),
+            channel_title=data["channel"]["title"],
+            filing_place=data["channel"]["place"],
+            steps=list(data["channel"]["steps"]),
+            requirements=list(data.get("requirements", [])),
+            deadlines=list(data.get("deadlines", [])),
+            questions=[Question(q["code"], q["text"]) for q in data.get("questions", [])],
+            fees=[
+                Fee(
+                    f["code"],
+                    f["label"],
+                    None if f.get("amount") in (None, "") else Decimal(str(f["amount"])),
+                    int(f.get("quantity") or 1),
+                    Rule.of(f),
+                )
+                for f in data.get("fees", [])
+            ],
+            items=[Item(i["code"], i["text"], i.get("note", ""), Rule.of(i)) for i in data["items"]],
+            sources=list(data.get("sources", [])),
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        def rule(r: Rule) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            if r.when:
+                out["when"] = list(r.when)
+            if r.unless:
+                out["unless"] = list(r.unless)
+            return out
+
+        return {
+            "code": self.code,
+            "title": self.title,
+            "renewal": self.renewal,
+            "legal_basis": self.legal_basis,
+            "channel": {"title": self.channel_title, "place": self.filing_place, "steps": self.steps},
+            "requirements": self.requirements,
+            "deadlines": self.deadlines,
+            "questions": [{"code": q.code, "text": q.text} for q in self.questions],
+            "fees": [
+                {
+                    "code": f.code,
+                    "label": f.label,
+                    "amount": None if f.amount is None else str(f.amount),
+                    "quantity": f.quantity,
+                    **rule(f.rule),
+                }
+                for f in self.fees
+            ],
+            "items": [
+                {"code": i.code, "text": i.text, **({"note": i.note} if i.note else {}), **rule(i.rule)}
+                for i in self.items
+            ],
+            "sources": self.sources,
+        }
+
+    def applicable_items(self, answers: dict[str, bool]) -> list[Item]:
+        return [item for item in self.items if item.rule.applies(answers)]
+
+    def applicable_fees(self, answers: dict[str, bool] | None) -> list[Fee]:
+        """The fees that apply; for a blank leaflet (no answers), every fee that may apply."""
+        if answers is None:
+            return self.fees
+        return [fee for fee in self.fees if fee.rule.applies(answers)]
+
+    def item(self, code: str) -> Item | None:
+        return next((item for item in self.items if item.code == code), None)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every translatable text with where it is used (for translators)."""
+        yield self.title, f"{self.code} title"
+        yield self.channel_title, f"{self.code} where to file"
+        for step in self.steps:
+            yield step, f"{self.code} how to file"
+        for text in self.requirements:
+            yield text, f"{self.code} requirement"
+        for text in self.deadlines:
+            yield text, f"{self.code} deadline"
+        for question in self.questions:
+            yield question.text, f"{self.code} question {question.code}"
+        for fee in self.fees:
+            yield fee.label, f"{self.code} fee {fee.code}"
+        for item in self.items:
+            yield item.text, f"{self.code} item {item.code}"
+            if item.note:
+                yield item.note, f"{self.code} item {item.code} note"
+
+
+def label_texts() -> Iterator[tuple[str, str, str]]:
+    for name, label in LABELS.items():
+        yield LABEL_CONTEXT + name, label.italian, label.english
+
+
+# ---- looking texts up in a language -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text as shown to the person: in their language, or visibly in a fallback language."""
+
+    text: str
+    language: str  # the language ``text`` is in
+    source: str  # the Italian text
+    wanted: str  # the language asked for
+    draft: bool = False
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.wanted
+
+    @property
+    def direction(self) -> str:
+        return DIRECTIONS.get(self.language, "ltr")
+
+    def format(self, **values: Any) -> Text:
+        return Text(
+            _format(self.text, values),
+            self.language,
+            _format(self.source, values),
+            self.wanted,
+            self.draft,
+        )
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _format(template: str, values: dict[str, Any]) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        # A translation whose placeholders were damaged: show it without the values, never fail.
+        return template
+
+
+class Translator:
+    """Translations of a set of texts into one language, loaded in one query.
+
+    ``t(source)`` returns a ``Text``: the translation, else English, else the Italian source.
+    """
+
+    def __init__(self, language: str, sources: Iterable[str] = (), labels: bool = True):
+        self.language = language
+        wanted = {string_hash("", source): source for source in sources}
+        if labels:
+            wanted.update({string_hash(context, source): source for context, source, _ in label_texts()})
+        languages = tuple(dict.fromkeys((language, *FALLBACKS)))
+        rows = db.session.execute(
+            sa.select(ContentString.key, ContentTranslation.language, ContentTranslation.text, ContentTranslation.status)
+            .join(ContentTranslation, ContentTranslation.string_id == ContentString.id)
+            .where(ContentString.key.in_(list(wanted)), ContentTranslation.language.in_(languages))
+        ).all()
+        self._found: dict[tuple[str, str], tuple[str, bool]] = {
+            (key, lang): (text, status is TranslationStatus.DRAFT) for key, lang, text, status in rows if text.strip()
+        }
+        self.drafts = any(draft for (key, lang), (_, draft) in self._found.items() if lang == language)
+
+    def _lookup(self, key: str, source: str) -> Text:
+        if self.language == "it":
+            return Text(source, "it", source, "it")
+        for lang in (self.language, "en"):
+            found = self._found.get((key, lang))
+            if found:
+                return Text(found[0], lang, source, self.language, found[1])
+        return Text(source, "it", source, self.language)
+
+    def __call__(self, source: str) -> Text:
+        return self._lookup(string_hash("", source), source)
+
+    def label(self, name: str, **values: Any) -> Text:
+        label = LABELS[name]
+        return self._lookup(string_hash(LABEL_CONTEXT + name, label.italian), label.italian).format(**values)
+
+
+# ---- making sure every text has its string ------------------------------------------------------
+
+
+def ensure_strings(entries: Iterable[tuple[str, str, str]]) -> dict[str, ContentString]:
+    """Create the content strings that do not exist yet. ``entries``: (context, source, comment)."""
+    wanted: dict[str, tuple[str, str, str]] = {}
+    for context, source, comment in entries:
+        key = string_hash(context, source)
+        if key in wanted:
+            if comment and comment not in wanted[key][2]:
+                wanted[key] = (context, source, f"{wanted[key][2]}\n{comment}".strip())
+        else:
+            wanted[key] = (context, source, comment)
+    existing = {
+        s.key: s for s in db.session.scalars(sa.select(ContentString).where(ContentString.key.in_(list(wanted))))
+    }
+    for key, (context, source, comment) in wanted.items():
+        if key not in existing:
+            string = ContentString(key=key, context=context, source=source, comment=comment)
+            db.session.add(string)
+            existing[key] = string
+    db.session.flush()
+    return existing
+
+
+def content_entries(content: ProcedureContent) -> Iterator[tuple[str, str, str]]:
+    for text, where in content.texts():
+        yield "", text, where
+
+
+def label_entries() -> Iterator[tuple[str, str, str]]:
+    for context, source, english in label_texts():
+        yield context, source, f"English: {english}"
+
+
+# ---- PO files ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    updated: int = 0
+    unchanged: int = 0
+    unknown: int = 0
+    rejected: list[str] = field(default_factory=list)  # sources whose placeholders do not match
+
+
+def placeholders(text: str) -> set[str]:
+    import string as _string
+
+    names = set()
+    try:
+        for _, name, _, _ in _string.Formatter().parse(text):
+            if name is not None:
+                names.add(name)
+    except ValueError:
+        names.add("\x00invalid")
+    return names
+
+
+def export_po(language: str) -> bytes:
+    """Every content string with its translation in ``language``; drafts are marked fuzzy."""
+    catalog = Catalog(locale=None, project="Sportello content", fuzzy=False)
+    catalog.language_team = language
+    catalog.mime_headers  # noqa: B018 - builds the header
+    translations = {
+        t.string_id: t
+        for t in db.session.scalars(sa.select(ContentTranslation).where(ContentTranslation.language == language))
+    }
+    for string in db.session.scalars(sa.select(ContentString).order_by(ContentString.context, ContentString.id)):
+        translation = translations.get(string.id)
+        flags = ["python-brace-format"] if placeholders(string.source) else []
+        if translation and translation.status is TranslationStatus.DRAFT:
+            flags.append("fuzzy")
+        catalog.add(
+            string.source,
+            translation.text if translation else "",
+            context=string.context or None,
+            auto_comments=[line for line in string.comment.splitlines() if line],
+            flags=flags,
+        )
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, omit_header=False, include_previous=False)
+    text = out.getvalue().decode()
+    text = text.replace('"Language-Team: ', f'"Language: {language}\\n"\n"Language-Team: ', 1)
+    return text.encode()
+
+
+def read_po_entries(data: bytes) -> Iterator[tuple[str, str, str, bool]]:
+    """(context, source, translation, draft) for every translated entry of a PO file."""
+    catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        text = message.string if isinstance(message.string, str) else ""
+        if text.strip():
+            yield message.context or "", message.id, text, message.fuzzy
+
+
+def import_po(data: bytes, language: str, user, reviewed: bool) -> ImportReport:
+    """Store the translations of a PO file. Fuzzy entries become drafts; the others become drafts
+    too unless ``reviewed`` (the importer vouches for them and may review this language)."""
+    from sportello.core import audit
+    from sportello.core.model import utcnow
+
+    report = ImportReport()
+    entries = list(read_po_entries(data))
+    keys = {string_hash(context, source): (context, source, text, draft) for context, source, text, draft in entries}
+    strings = {s.key: s for s in db.session.scalars(sa.select(ContentString).where(ContentString.key.in_(list(keys))))}
+    existing = {
+        t.string_id: t
+        for t in db.session.scalars(
+            sa.select(ContentTranslation).where(
+                ContentTranslation.language == language,
+                ContentTranslation.string_id.in_([s.id for s in strings.values()]),
+            )
+        )
+    }
+    for key, (_context, source, text, draft) in keys.items():
+        string = strings.get(key)
+        if string is None:
+            report.unknown += 1
+            continue
+        if placeholders(text) != placeholders(source):
+            report.rejected.append(source)
+            continue
+        status = TranslationStatus.REVIEWED if reviewed and not draft else TranslationStatus.DRAFT
+        current = existing.get(string.id)
+        if current and current.text == text and current.status is status:
+            report.unchanged += 1
+            continue
+        if current is None:
+            current = ContentTranslation(string_id=string.id, language=language, text=text, status=status)
+            db.session.add(current)
+        else:
+            current.text = text
+            current.status = status
+        if status is TranslationStatus.REVIEWED:
+            current.reviewed_by_id = user.id if user else None
+            current.reviewed_at = utcnow()
+        else:
+            current.reviewed_by_id = None
+            current.reviewed_at = None
+        report.updated += 1
+    db.session.flush()
+    if user is not None and report.updated:
+        audit.record_event(
+            audit.Action.IMPORT,
+            "ContentTranslation",
+            language,
+            {"language": language, "updated": report.updated, "reviewed": reviewed},
+        )
+    return report
+
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "translations" / "content"
