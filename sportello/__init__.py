@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from sportello import config as config_module
-from sportello.extensions import babel, csrf, db, login_manager, migrate
+from sportello.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,10 +64,11 @@ def _init_extensions(app: Flask) -> None:
     )
     i18n.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def _register_parts(app: Flask) -> None:
-    from sportello import auth, cases, core, demo, people
+    from sportello import auth, cases, core, demo, people, permits
     from sportello.core import errors, navigation, permissions, security
 
     security.init_app(app)
@@ -76,6 +77,6 @@ def _register_parts(app: Flask) -> None:
     navigation.init_app(app)
 
     # One blueprint per part of the desk's work.
-    for part in (core, auth, people, cases):
+    for part in (core, auth, people, cases, permits):
         part.init_app(app)
     demo.init_app(app)

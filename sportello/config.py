@@ -83,6 +83,22 @@ class Config:
 
     ITEMS_PER_PAGE = 25
 
+    # The person's checklist link: how long it works, and how often one address may open links.
+    CHECKLIST_LINK_DAYS = _int("SPORTELLO_CHECKLIST_LINK_DAYS", 90)
+    PUBLIC_LINK_RATE_LIMIT = os.environ.get("SPORTELLO_PUBLIC_LINK_RATE_LIMIT", "30 per minute;300 per hour")
+    # Where rate-limit counters live: memory for one process, e.g. redis://127.0.0.1:6379 for several.
+    RATELIMIT_STORAGE_URI = os.environ.get("SPORTELLO_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Outgoing e-mail (the checklist link). Without MAIL_SERVER, e-mail is switched off.
+    MAIL_SERVER = os.environ.get("SPORTELLO_MAIL_SERVER", "")
+    MAIL_PORT = _int("SPORTELLO_MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("SPORTELLO_MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("SPORTELLO_MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("SPORTELLO_MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("SPORTELLO_MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("SPORTELLO_MAIL_FROM", "sportello@localhost")
+
 
 class ProductionConfig(Config):
     """Behind a TLS-terminating reverse proxy, on PostgreSQL."""

@@ -1,6 +1,8 @@
 """Flask extensions: created here, bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,3 +15,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Only routes that ask for it are limited (the public checklist link); counters per client address.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

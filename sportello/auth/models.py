@@ -82,6 +82,8 @@ class User(UserMixin, Timestamped, Versioned, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(32))
     # Set when an administrator issued a temporary password.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Content languages this person translates and reviews (coordinators and mediators).
+    review_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     desks: Mapped[list[Desk]] = relationship(secondary=user_desks, back_populates="users", order_by="Desk.name")
 

@@ -1,6 +1,15 @@
 """Cases (prese in carico): tracks, individual plan, timeline, referrals, appointments."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask
+
+
+def add_case_panel(app: Flask, template: str, context: Callable[[Any, Any], dict]) -> None:
+    """Let another part show a panel on a case's page: ``template`` is rendered with the
+    variables ``context(case, user)`` returns (for example the case's permit checklists)."""
+    app.extensions.setdefault("sportello_case_panels", []).append((template, context))
 
 
 def init_app(app: Flask) -> None:

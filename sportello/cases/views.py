@@ -246,10 +246,15 @@ def _show(case: Case, status: int = 200, **forms: Any):
         else:
             stage_forms[track.id] = StageForm(formdata=None, prefix=f"track{track.id}", stage=track.stage.value)
     status_form = forms.get("status_form") or StatusForm(formdata=None, version=case.version, on=today())
+    panels = [
+        (template, context(case, current_user))
+        for template, context in current_app.extensions.get("sportello_case_panels", [])
+    ]
     return render_template(
         "cases/show.html",
         case=case,
         file=file,
+        panels=panels,
         goal_form=goal_form,
         intervention_form=intervention_form,
         referral_form=referral_form,

@@ -46,6 +46,12 @@ SECTIONS = (
         frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR}),
     ),
     HomeSection(
+        "checklists",
+        _l("Document checklists in progress"),
+        _l("Permit checklists still being prepared on your cases will appear here, the next filing date first."),
+        frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR}),
+    ),
+    HomeSection(
         "renewals",
         _l("Permits to renew"),
         _l(

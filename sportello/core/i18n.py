@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 
@@ -67,6 +68,10 @@ def _number(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def _currency(value: Any) -> str:
+    return "" if value is None else format_currency(value, "EUR")
+
+
 def _phone(value: str | None) -> str:
     """An E.164 number as people write it: "+39 333 123 4567"."""
     if not value:
@@ -86,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["day"] = _day
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["currency"] = _currency
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["country"] = country_title
     app.jinja_env.filters["language"] = language_title

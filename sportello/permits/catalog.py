@@ -85,9 +85,7 @@ def load_catalog(languages: tuple[str, ...] = CONTENT_LANGUAGE_CODES) -> LoadRep
         if language == "it" or not path.exists():
             continue
         have = set(
-            db.session.scalars(
-                sa.select(ContentTranslation.string_id).where(ContentTranslation.language == language)
-            )
+            db.session.scalars(sa.select(ContentTranslation.string_id).where(ContentTranslation.language == language))
         )
         for context, source, text, _draft in content.read_po_entries(path.read_bytes()):
             string = strings.get(content.string_hash(context, source))

@@ -4,10 +4,11 @@ visible fallback (English, then Italian), and exchanging translations as PO file
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from babel.messages.catalog import Catalog
@@ -240,7 +241,9 @@ class Translator:
             wanted.update({string_hash(context, source): source for context, source, _ in label_texts()})
         languages = tuple(dict.fromkeys((language, *FALLBACKS)))
         rows = db.session.execute(
-            sa.select(ContentString.key, ContentTranslation.language, ContentTranslation.text, ContentTranslation.status)
+            sa.select(
+                ContentString.key, ContentTranslation.language, ContentTranslation.text, ContentTranslation.status
+            )
             .join(ContentTranslation, ContentTranslation.string_id == ContentString.id)
             .where(ContentString.key.in_(list(wanted)), ContentTranslation.language.in_(languages))
         ).all()

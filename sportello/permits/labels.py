@@ -28,7 +28,9 @@ LABELS: dict[str, Label] = {
     "renewal_window": Label(
         "Periodo per chiedere il rinnovo: dal {start} al {end}", "Period to apply for renewal: from {start} to {end}"
     ),
-    "filing_appointment": Label("Appuntamento per la domanda: {date}", "Appointment to hand in the application: {date}"),
+    "filing_appointment": Label(
+        "Appuntamento per la domanda: {date}", "Appointment to hand in the application: {date}"
+    ),
     "legal_basis": Label("Riferimenti normativi", "Legal basis"),
     "desk_hours": Label("Orari", "Opening hours"),
     "desk_phone": Label("Telefono", "Phone"),
@@ -66,7 +68,9 @@ LABELS: dict[str, Label] = {
         "Questo link non è valido. Controlla di averlo copiato per intero.",
         "This link is not valid. Check that you copied all of it.",
     ),
-    "too_many_requests": Label("Troppe richieste. Riprova tra qualche minuto.", "Too many requests. Try again in a few minutes."),
+    "too_many_requests": Label(
+        "Troppe richieste. Riprova tra qualche minuto.", "Too many requests. Try again in a few minutes."
+    ),
     "share_message": Label(
         "Ciao {name}, ecco la lista dei documenti per la tua pratica: {link}",
         "Hello {name}, here is the list of documents for your application: {link}",

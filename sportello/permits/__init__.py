@@ -1,0 +1,36 @@
+"""Permits: the procedure catalog and its translations, a person's document checklists,
+their PDFs and leaflets, and the person's link."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from sportello.cases import add_case_panel
+    from sportello.core import audit
+    from sportello.core.home import add_home_section
+    from sportello.core.navigation import NavEntry, add_nav_entry
+    from sportello.permits import cli, models, services, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.public_bp)
+    app.cli.add_command(cli.permits_cli)
+    add_nav_entry(
+        app, NavEntry("permits", _l("Permits"), "permits.index", frozenset(services.PERMIT_ROLES), "/permits")
+    )
+    add_case_panel(app, "permits/_case_checklists.html", services.case_checklists_panel)
+    add_home_section(app, "checklists", services.checklists_home_section)
+
+    audit.register_labels(
+        "Checklist",
+        models.CHECKLIST_TITLE,
+        models.CHECKLIST_FIELDS,
+        {"status": models.ChecklistStatus, "filing_place": models.FilingPlace},
+    )
+    audit.register_labels("ChecklistItem", _l("Checklist document"), models.ITEM_FIELDS, {"status": models.ItemStatus})
+    audit.register_labels("ChecklistLink", _l("Checklist link"), models.LINK_FIELDS)
+    audit.register_labels(
+        "ContentTranslation", _l("Translation"), models.TRANSLATION_FIELDS, {"status": models.TranslationStatus}
+    )
+    audit.register_labels("ProcedureVersion", _l("Procedure version"), models.VERSION_FIELDS)
