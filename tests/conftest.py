@@ -69,6 +69,11 @@ def app(tmp_path_factory):
     with app.app_context():
         _empty_database(_db.engine)
         flask_migrate.upgrade()
+        # The permit procedure catalog and its seed translations, as `make run` loads them.
+        from sportello.permits.catalog import load_catalog
+
+        load_catalog()
+        _db.session.commit()
         # Sessions join the per-test transaction through savepoints (see the db fixture).
         _db.session.remove()
         _db.session.configure(join_transaction_mode="create_savepoint")
