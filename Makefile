@@ -20,6 +20,7 @@ TEST_POSTGRES_URL ?=
 
 run: setup translations
 	$(FLASK) db upgrade
+	$(FLASK) permits load-catalog
 	$(FLASK) demo seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

@@ -125,6 +125,8 @@ class TestingConfig(Config):
     # Hashing cost is not what the tests measure.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 1024
+    # Every test opens public links from the same address; the rate-limit test sets its own.
+    PUBLIC_LINK_RATE_LIMIT = "10000 per minute"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}

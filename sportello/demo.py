@@ -22,6 +22,7 @@ from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.people.demo_data import seed_people
+from sportello.permits.demo_data import seed_checklists
 
 DEMO_PASSWORD = "Sportello-demo-2026"
 
@@ -75,6 +76,8 @@ def seed() -> bool:
     seed_people([desks["RA"].id, desks["FA"].id])
     db.session.flush()
     seed_cases()
+    db.session.flush()
+    seed_checklists()
     db.session.flush()
     return True
 

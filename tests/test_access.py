@@ -104,6 +104,23 @@ ROUTES = [
     ("GET", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
     ("POST", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
     ("POST", "/admin/merges/{entry}/undo", ADMIN_ONLY),
+    ("GET", "/permits/", DESK_STAFF),
+    ("GET", "/permits/procedures/{code}", DESK_STAFF),
+    ("GET", "/permits/procedures/{code}/leaflet?lang=ar", DESK_STAFF),
+    ("GET", "/permits/cases/{case}/new?procedure=RIN_LAV_SUB", OWN_DESK_STAFF),
+    ("POST", "/permits/cases/{case}/new?procedure=RIN_LAV_SUB", OWN_DESK_STAFF),
+    ("GET", "/permits/checklists/{checklist}", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/items/{item}", OWN_DESK_STAFF),
+    ("GET", "/permits/checklists/{checklist}/edit", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/edit", OWN_DESK_STAFF),
+    ("GET", "/permits/checklists/{checklist}/answers", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/answers", OWN_DESK_STAFF),
+    ("GET", "/permits/checklists/{checklist}/pdf", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/links", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/links/{clink}/revoke", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/links/{clink}/email", OWN_DESK_STAFF),
+    ("GET", "/l/{token}", PUBLIC),
+    ("GET", "/l/{token}/pdf", PUBLIC),
 ]
 
 PLACEHOLDERS = {
@@ -124,7 +141,13 @@ PLACEHOLDERS = {
     "{attachment}": "<int:attachment_id>",
     "{vtype}": "<int:type_id>",
     "{entry}": "<int:entry_id>",
+    "{code}": "<code>",
+    "{checklist}": "<int:checklist_id>",
+    "{item}": "<int:item_id>",
+    "{clink}": "<int:link_id>",
+    "{token}": "<token>",
 }
+CHECKLIST_ROWS = ("{checklist}", "{item}", "{clink}", "{token}")
 
 
 def _rule_of(url: str) -> str:
@@ -190,6 +213,22 @@ def make_case_rows(db, desk, person, operator) -> dict[str, int]:
         "{referral}": referral.id,
         "{appointment}": appointment.id,
         "{service}": service.id,
+    }
+
+
+def make_checklist_rows(db, case_id: int) -> dict[str, object]:
+    """A checklist on the case, with a link to it."""
+    from sportello.cases.models import Case
+    from sportello.permits import services
+
+    procedure = services.procedure_by_code("RIN_LAV_SUB")
+    checklist = services.start_checklist(db.session.get(Case, case_id), services.version_of(procedure), {}, "ar")
+    link = services.create_link(checklist, 30)
+    return {
+        "{checklist}": checklist.id,
+        "{item}": checklist.items[0].id,
+        "{clink}": link.id,
+        "{token}": services.token_for(link),
     }
 
 
@@ -265,6 +304,10 @@ def test_access(
         values |= _records_of(db, target_person, other_person, app)
     if "{" in url and url.split("{")[1].split("}")[0] in CASE_ROWS:
         values |= make_case_rows(db, target_desk, target_person, target_user)
+    if any(placeholder in url for placeholder in CHECKLIST_ROWS):
+        values |= make_case_rows(db, target_desk, target_person, target_user)
+        values |= make_checklist_rows(db, values["{case}"])
+    values["{code}"] = "RIN_LAV_SUB"
     db.session.commit()
     path = url
     for placeholder, value in values.items():

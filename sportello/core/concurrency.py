@@ -64,7 +64,7 @@ def conflict_rows(form: FlaskForm, saved: FlaskForm) -> list[ConflictRow]:
     for field in form:
         if field.type in {"CSRFTokenField", "HiddenField", "SubmitField", "PasswordField"}:
             continue
-        other = saved[field.name]
+        other = saved[field.short_name]
         if _shown(field) != _shown(other):
             rows.append(ConflictRow(str(field.label.text), _shown(field), _shown(other)))
     return rows

@@ -15,7 +15,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 
 from sportello.core.languages import CONTENT_LANGUAGES
 
@@ -60,7 +60,9 @@ def render_pdf(template: str, **context: Any) -> bytes:
 
 
 def render_html(template: str, **context: Any) -> str:
-    return render_template(template, font_css=font_css(), **context)
+    """Documents are rendered without the pages' context (menus, the signed-in user): they are
+    made the same from a request, the command line or the benchmark."""
+    return current_app.jinja_env.get_template(template).render(font_css=font_css(), **context)
 
 
 def css_string(text: str) -> str:

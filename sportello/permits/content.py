@@ -264,9 +264,9 @@ class Translator:
     def __call__(self, source: str) -> Text:
         return self._lookup(string_hash("", source), source)
 
-    def label(self, name: str, **values: Any) -> Text:
-        label = LABELS[name]
-        return self._lookup(string_hash(LABEL_CONTEXT + name, label.italian), label.italian).format(**values)
+    def label(self, key: str, /, **values: Any) -> Text:
+        label = LABELS[key]
+        return self._lookup(string_hash(LABEL_CONTEXT + key, label.italian), label.italian).format(**values)
 
 
 # ---- making sure every text has its string ------------------------------------------------------

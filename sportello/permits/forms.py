@@ -34,6 +34,7 @@ def _language_field(default: str = "it") -> SelectField:
 class AnswersForm(FlaskForm):
     """The procedure's condition questions, one check box each (checked = yes)."""
 
+    # Required when editing answers; a new checklist has no version yet (see answers_form).
     version = HiddenField()
 
 
@@ -45,6 +46,8 @@ def answers_form(content: ProcedureContent, *, with_language: bool, formdata=...
 
     if with_language:
         Form.language = _language_field()
+    else:
+        Form.version = HiddenField(validators=[InputRequired(_l("Reload the page and try again."))])
     for question in content.questions:
         setattr(Form, f"q_{question.code}", BooleanField(question.text))
     kwargs = {} if formdata is ... else {"formdata": formdata}

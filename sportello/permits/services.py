@@ -34,6 +34,7 @@ from sportello.extensions import db
 from sportello.people.models import Person
 from sportello.permits.content import ProcedureContent, Translator
 from sportello.permits.models import (
+    READY,
     Checklist,
     ChecklistItem,
     ChecklistLink,
@@ -172,9 +173,9 @@ def set_item(item: ChecklistItem, status: ItemStatus, note: str, *, version: Any
 def _store_counts(checklist: Checklist) -> None:
     """Progress counts are written apart from the checklist's version: ticking a document does
     not make someone else's open edit of the appointment stale."""
-    checklist.count_items()
     db.session.flush()
-    total, ready = checklist.items_total, checklist.items_ready
+    applicable = [item for item in checklist.items if item.status is not ItemStatus.NOT_APPLICABLE]
+    total, ready = len(applicable), sum(1 for item in applicable if item.status in READY)
     db.session.execute(
         sa.update(Checklist)
         .where(Checklist.id == checklist.id)
@@ -319,7 +320,9 @@ def create_link(checklist: Checklist, days: int | None = None) -> ChecklistLink:
     )
     db.session.add(link)
     db.session.flush()
-    audit.record(audit.Action.CREATE, link, {"expires_at": [None, link.expires_at]}, label=_label(checklist))
+    audit.record(
+        audit.Action.CREATE, link, {"expires_at": [None, link.expires_at.isoformat()]}, label=_label(checklist)
+    )
     return link
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from sportello.core import files
 from sportello.core.audit import Action, AuditEntry
+from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.people.models import AttachmentKind, ConsentRecord, PersonAttachment
 from tests.conftest import text_of
@@ -42,7 +43,7 @@ def test_the_form_starts_from_the_persons_language_and_today(client, login_as, d
     html = page.get_data(as_text=True)
     assert '<option selected value="uk">' in html
     assert "Someone else saved" not in text_of(page)
-    assert f'value="{date.today().isoformat()}"' in html
+    assert f'value="{today().isoformat()}"' in html  # the desk's day (Europe/Rome), not the machine's
 
 
 def test_record_consents_newest_first(client, login_as, db, desk, make_person):
