@@ -240,9 +240,14 @@ class Fees:
 
 
 def fees_for(content: ProcedureContent, answers: dict[str, bool] | None) -> Fees:
-    lines = [FeeLine(f.label, f.amount, f.quantity, f.total) for f in content.applicable_fees(answers)]
-    total = sum((line.total for line in lines if line.total is not None), Decimal("0"))
-    return Fees(lines, total, all(line.total is not None for line in lines))
+    """The fees that apply and their total. Without answers (a blank leaflet) every fee that may
+    apply is listed, but only those that always apply are in the total, marked incomplete."""
+    fees = content.applicable_fees(answers)
+    lines = [FeeLine(f.label, f.amount, f.quantity, f.total) for f in fees]
+    counted = [f for f in fees if answers is not None or not (f.rule.when or f.rule.unless)]
+    total = sum((f.total for f in counted if f.total is not None), Decimal("0"))
+    complete = len(counted) == len(fees) and all(f.total is not None for f in fees)
+    return Fees(lines, total, complete)
 
 
 def renewal_window(person: Person) -> tuple[date, date] | None:
