@@ -39,6 +39,7 @@ test-postgres:
 
 bench: setup-dev translations
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.pdfs
 
 lint: setup-dev
 	$(BIN)/ruff check .
