@@ -38,7 +38,19 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_parts(app)
+    if app.config.get("PDF_WARM_UP") and _serving():
+        from sportello.core import pdf
+
+        pdf.warm_up(app)
     return app
+
+
+def _serving() -> bool:
+    """True in a web server process (gunicorn, flask run), not in other commands."""
+    import sys
+
+    argv = " ".join(sys.argv)
+    return "gunicorn" in argv or (" run" in f" {argv}" and "flask" in argv)
 
 
 def _instance_secret(instance: Path) -> str:

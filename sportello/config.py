@@ -83,6 +83,9 @@ class Config:
 
     ITEMS_PER_PAGE = 25
 
+    # Prepare the PDF engine in the background when a web process starts.
+    PDF_WARM_UP = _bool("SPORTELLO_PDF_WARM_UP", True)
+
     # The person's checklist link: how long it works, and how often one address may open links.
     CHECKLIST_LINK_DAYS = _int("SPORTELLO_CHECKLIST_LINK_DAYS", 90)
     PUBLIC_LINK_RATE_LIMIT = os.environ.get("SPORTELLO_PUBLIC_LINK_RATE_LIMIT", "30 per minute;300 per hour")
@@ -127,6 +130,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST_KIB = 1024
     # Every test opens public links from the same address; the rate-limit test sets its own.
     PUBLIC_LINK_RATE_LIMIT = "10000 per minute"
+    PDF_WARM_UP = False
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}

@@ -55,6 +55,20 @@ def html_to_pdf(html: str) -> bytes:
         return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=fonts)
 
 
+def warm_up(app) -> threading.Thread:
+    """Import WeasyPrint and set fonts up in the background as the app starts, so the first
+    person handed a PDF does not wait for it (about a second on a small server)."""
+
+    def work() -> None:
+        with app.app_context():
+            sample = "".join(f'<p lang="{language.code}">Sportello 1</p>' for language in CONTENT_LANGUAGES)
+            html_to_pdf(f"<html><head><style>{font_css()}</style></head><body>{sample}</body></html>")
+
+    thread = threading.Thread(target=work, name="pdf-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def render_pdf(template: str, **context: Any) -> bytes:
     return html_to_pdf(render_html(template, **context))
 
