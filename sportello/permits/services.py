@@ -319,7 +319,9 @@ def create_link(checklist: Checklist, days: int | None = None) -> ChecklistLink:
     )
     db.session.add(link)
     db.session.flush()
-    audit.record(audit.Action.CREATE, link, {"expires_at": [None, link.expires_at]}, label=_label(checklist))
+    audit.record(
+        audit.Action.CREATE, link, {"expires_at": [None, link.expires_at.isoformat()]}, label=_label(checklist)
+    )
     return link
 
 
