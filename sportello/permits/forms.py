@@ -116,3 +116,7 @@ class LeafletForm(FlaskForm):
         csrf = False
 
     lang = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = select_choices(content_language_choices(), lang=True)
