@@ -11,10 +11,11 @@ def init_app(app: Flask) -> None:
     from sportello.core import audit
     from sportello.core.home import add_home_section
     from sportello.core.navigation import NavEntry, add_nav_entry
-    from sportello.permits import cli, models, services, views
+    from sportello.permits import cli, editor_views, models, services, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
+    app.register_blueprint(editor_views.bp)
     app.cli.add_command(cli.permits_cli)
     add_nav_entry(
         app, NavEntry("permits", _l("Permits"), "permits.index", frozenset(services.PERMIT_ROLES), "/permits")
@@ -34,3 +35,4 @@ def init_app(app: Flask) -> None:
         "ContentTranslation", _l("Translation"), models.TRANSLATION_FIELDS, {"status": models.TranslationStatus}
     )
     audit.register_labels("ProcedureVersion", _l("Procedure version"), models.VERSION_FIELDS)
+    audit.register_labels("Procedure", _l("Procedure"), models.PROCEDURE_FIELDS)

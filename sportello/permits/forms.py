@@ -1,14 +1,32 @@
-"""Forms of permit checklists: starting one, its questions, its items, its link."""
+"""Forms of permit checklists (starting one, its questions, its items, its link) and of editing a
+procedure."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import EmailField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
-from sportello.core.forms import LongSelect, NoHiddenCharacters, select_choices
+from sportello.core.forms import LongSelect, NoHiddenCharacters, has_hidden_characters, select_choices
 from sportello.core.languages import content_language_choices
 from sportello.permits.content import ProcedureContent
 from sportello.permits.models import ChecklistStatus, FilingPlace, ItemStatus
@@ -119,3 +137,306 @@ class LeafletForm(FlaskForm):
         csrf = False
 
     lang = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = select_choices(content_language_choices(), lang=True)
+
+
+# ---- editing a procedure ------------------------------------------------------------------------
+
+ITEM_ROWS_TO_ADD = 3
+FEE_ROWS_TO_ADD = 2
+TEXT_LIMIT = Length(max=2000, message=_l("At most 2000 characters."))
+
+
+class MoneyField(DecimalField):
+    """An amount in euro as desks type it: "16", "16.00", "16,00" or "€ 16,00"; empty if unknown.
+    A text box, not a number one: browsers read a decimal comma differently."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
+        if raw == "":
+            self.data = None
+            return
+        if "," in raw:
+            raw = raw.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
+            # "1.000": a thousand in Italian, one euro in English. Ask rather than guess.
+            self.data = None
+            raise ValueError(_l("Write the amount without a thousands separator, like 1000,00."))
+        try:
+            value = Decimal(raw)
+        except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError(_l("Enter an amount in euro with at most two decimals, like 16,00."))
+        self.data = value
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        if not valuelist or str(valuelist[0]).strip() == "":
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number.")) from None
+
+
+class Within:
+    """A number between ``low`` and ``high``; an empty or unreadable value is left to the field."""
+
+    def __init__(self, low, high, message) -> None:
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(self.message)
+
+
+class Conditions(SelectMultipleField):
+    """Condition questions of a document or a cost; the choices are the procedure's questions."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        known = {str(value) for value, *_ in self.choices or ()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choose among this procedure's questions."))
+
+
+class _Row(Form):
+    """A row of a list in the procedure form (the page's CSRF token covers it)."""
+
+    code = HiddenField()
+    remove = BooleanField(_l("Remove"))
+
+    @property
+    def is_blank(self) -> bool:
+        """A row left empty: one of the rows for adding, not used."""
+        if self.code.data:
+            return False
+        return not any(
+            field.data.strip() if isinstance(field.data, str) else field.data
+            for field in self
+            if field.short_name not in {"code", "remove", "quantity"}
+        )
+
+    @property
+    def kept(self) -> bool:
+        return not self.remove.data and not self.is_blank
+
+
+class ItemRow(_Row):
+    text = TextAreaField(_l("Document"), filters=[_strip], validators=[TEXT_LIMIT, CLEAN], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note under the document"), filters=[_strip], validators=[TEXT_LIMIT, CLEAN], render_kw={"rows": 1}
+    )
+    when = Conditions(_l("Only if yes to"))
+    unless = Conditions(_l("Not if yes to"))
+
+
+class FeeRow(_Row):
+    text = TextAreaField(_l("Cost"), filters=[_strip], validators=[TEXT_LIMIT, CLEAN], render_kw={"rows": 2})
+    amount = MoneyField(
+        _l("Amount (euro)"),
+        places=2,
+        validators=[Within(0, 10000, _l("An amount goes from 0 to 10,000 euro, or stays empty if set locally."))],
+        description=_l("Empty if each municipality sets it."),
+        render_kw={"inputmode": "decimal", "dir": "ltr"},
+    )
+    quantity = WholeNumberField(
+        _l("How many"),
+        default=1,
+        validators=[Within(1, 20, _l("From 1 to 20."))],
+        render_kw={"inputmode": "numeric", "dir": "ltr"},
+    )
+    when = Conditions(_l("Only if yes to"))
+    unless = Conditions(_l("Not if yes to"))
+
+
+class QuestionRow(_Row):
+    text = TextAreaField(_l("Question"), filters=[_strip], validators=[TEXT_LIMIT, CLEAN], render_kw={"rows": 2})
+
+
+class Lines(TextAreaField):
+    """A list of texts, one a line; empty lines are dropped."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = [line.strip() for line in (self.data or "").splitlines() if line.strip()]
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "\n".join(self.data or [])
+
+    def pre_validate(self, form):
+        for line in self.data or []:
+            if len(line) > 2000:
+                raise ValidationError(_l("At most 2000 characters a line."))
+            if has_hidden_characters(line):
+                raise ValidationError(_l("Remove the invisible control or text-direction characters from this field."))
+
+
+class ProcedureForm(FlaskForm):
+    """The latest version of a procedure, to be saved as the next one."""
+
+    title = StringField(
+        _l("Title (Italian)"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Write the procedure's title.")), TEXT_LIMIT, CLEAN],
+    )
+    renewal = BooleanField(
+        _l("A renewal"), description=_l("Checklists show the renewal window from the permit's expiry date.")
+    )
+    legal_basis = StringField(_l("Legal basis"), filters=[_strip], validators=[TEXT_LIMIT, CLEAN])
+    items = FieldList(FormField(ItemRow), label=_l("Documents"))
+    fees = FieldList(FormField(FeeRow), label=_l("Costs"))
+    questions = FieldList(FormField(QuestionRow), label=_l("Questions asked when making a checklist"))
+    steps = Lines(_l("How to apply, one step a line"), render_kw={"rows": 5})
+    requirements = Lines(_l("Requirements, one a line"), render_kw={"rows": 3})
+    deadlines = Lines(_l("Deadlines, one a line"), render_kw={"rows": 3})
+    change_note = TextAreaField(
+        _l("What changed"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Say what changed: it is shown in the version history.")), TEXT_LIMIT, CLEAN],
+        render_kw={"rows": 2},
+        description=_l("Shown in the version history. For example: the electronic permit now costs 32 euro."),
+    )
+    # The version the form was loaded from.
+    base = HiddenField()
+
+    def set_choices(self, content: ProcedureContent) -> None:
+        choices = [(q.code, q.text) for q in content.questions]
+        for row in [*self.items, *self.fees]:
+            row.when.choices = choices
+            row.unless.choices = choices
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in self.items:
+            if row.kept and not row.text.data:
+                row.text.errors = [*row.text.errors, _l("Write the document, or tick Remove.")]
+                valid = False
+        for row in self.fees:
+            if row.kept and not row.text.data:
+                row.text.errors = [*row.text.errors, _l("Write what the cost is for, or tick Remove.")]
+                valid = False
+        used = {
+            code
+            for row in [*self.items, *self.fees]
+            if row.kept
+            for code in [*(row.when.data or []), *(row.unless.data or [])]
+        }
+        for row in self.questions:
+            if row.remove.data and row.code.data in used:
+                row.remove.errors = [
+                    *row.remove.errors,
+                    _l("A document or a cost still depends on this question: change their conditions first."),
+                ]
+                valid = False
+            elif not row.remove.data and not row.text.data:
+                row.text.errors = [*row.text.errors, _l("Write the question, or tick Remove.")]
+                valid = False
+        if not any(row.kept for row in self.items):
+            self.items.errors.append(str(_l("A procedure needs at least one document.")))
+            valid = False
+        if not valid and not self.form_errors:
+            self.form_errors.append(_l("Please correct the fields marked below."))
+        return valid
+
+
+def procedure_form(content: ProcedureContent, base: int, *, from_request: bool) -> ProcedureForm:
+    """The edit form as submitted, or filled from ``content`` with empty rows for adding."""
+    if from_request:
+        form = ProcedureForm()
+    else:
+        data = {
+            "title": content.title,
+            "renewal": content.renewal,
+            "legal_basis": content.legal_basis,
+            "steps": content.steps,
+            "requirements": content.requirements,
+            "deadlines": content.deadlines,
+            "items": [
+                {
+                    "code": i.code,
+                    "text": i.text,
+                    "note": i.note,
+                    "when": list(i.rule.when),
+                    "unless": list(i.rule.unless),
+                }
+                for i in content.items
+            ]
+            + [{}] * ITEM_ROWS_TO_ADD,
+            "fees": [
+                {
+                    "code": f.code,
+                    "text": f.label,
+                    "amount": f.amount,
+                    "quantity": f.quantity,
+                    "when": list(f.rule.when),
+                    "unless": list(f.rule.unless),
+                }
+                for f in content.fees
+            ]
+            + [{"quantity": 1}] * FEE_ROWS_TO_ADD,
+            "questions": [{"code": q.code, "text": q.text} for q in content.questions],
+            "base": str(base),
+        }
+        form = ProcedureForm(formdata=None, data=data)
+    form.set_choices(content)
+    return form
+
+
+def procedure_data(form: ProcedureForm) -> dict:
+    """The content the form describes; new documents and costs have no code yet."""
+
+    def rule(row) -> dict:
+        out = {}
+        if row.when.data:
+            out["when"] = list(row.when.data)
+        if row.unless.data:
+            out["unless"] = list(row.unless.data)
+        return out
+
+    return {
+        "title": form.title.data,
+        "renewal": bool(form.renewal.data),
+        "legal_basis": form.legal_basis.data or "",
+        "steps": list(form.steps.data or []),
+        "requirements": list(form.requirements.data or []),
+        "deadlines": list(form.deadlines.data or []),
+        "questions": [{"code": row.code.data, "text": row.text.data} for row in form.questions if not row.remove.data],
+        "items": [
+            {
+                "code": row.code.data or "",
+                "text": row.text.data,
+                **({"note": row.note.data} if row.note.data else {}),
+                **rule(row),
+            }
+            for row in form.items
+            if row.kept
+        ],
+        "fees": [
+            {
+                "code": row.code.data or "",
+                "label": row.text.data,
+                "amount": row.amount.data,
+                "quantity": row.quantity.data or 1,
+                **rule(row),
+            }
+            for row in form.fees
+            if row.kept
+        ],
+    }

@@ -253,3 +253,4 @@ ITEM_FIELDS = {"status": _l("Status"), "note": _l("Note"), "code": _l("Document"
 LINK_FIELDS = {"expires_at": _l("Expires"), "revoked_at": _l("Revoked")}
 TRANSLATION_FIELDS = {"text": _l("Translation"), "status": _l("Status"), "language": _l("Language")}
 VERSION_FIELDS = {"number": _l("Version"), "change_note": _l("What changed")}
+PROCEDURE_FIELDS = {"active": _l("Offered for new checklists"), "latest_number": _l("Latest version")}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import re
 import secrets
 import smtplib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,15 +27,15 @@ from sportello.cases.models import Case, CaseStatus
 from sportello.cases.services import CASE_ROLES, _my_active_case_ids
 from sportello.core import audit
 from sportello.core.concurrency import check_version
-from sportello.core.exceptions import FieldError, RuleError
-from sportello.core.forms import today
+from sportello.core.exceptions import FieldError, FieldErrors, RuleError
+from sportello.core.forms import has_hidden_characters, today
 from sportello.core.home import HomeItem
 from sportello.core.languages import CONTENT_LANGUAGE_CODES
 from sportello.core.model import utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.people.models import Person
-from sportello.permits.content import ProcedureContent, Translator
+from sportello.permits.content import ProcedureContent, Translator, content_entries, ensure_strings
 from sportello.permits.models import (
     READY,
     Checklist,
@@ -113,6 +116,8 @@ def start_checklist(case: Case, version: ProcedureVersion, answers: dict[str, An
     """A new checklist on ``case`` with the items the answers make apply."""
     if case.status is CaseStatus.CLOSED:
         raise RuleError(_l("This case is closed: reopen it before adding to it."))
+    if not version.procedure.active:
+        raise RuleError(_l("This procedure is no longer offered for new checklists."))
     content = ProcedureContent.of(version.content)
     checklist = Checklist(
         case=case,
@@ -433,3 +438,258 @@ def active_links(checklist: Checklist) -> list[ChecklistLink]:
 
 def link_expiry(link: ChecklistLink) -> datetime:
     return link.expires_at
+
+
+# ---- editing procedures -------------------------------------------------------------------------
+
+MAX_TEXT = 2000
+MAX_AMOUNT = Decimal("10000")
+MAX_QUANTITY = 20
+_CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+
+
+class NewerVersion(Exception):
+    """Someone saved a newer version of the procedure since the edit form was loaded."""
+
+    def __init__(self, version: ProcedureVersion) -> None:
+        super().__init__(f"procedure {version.procedure_id} is at version {version.number}")
+        self.version = version
+
+
+def new_code(text: str, taken: set[str]) -> str:
+    """A code made from the first words of ``text`` (accents dropped), unique among ``taken``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", plain)
+    stem = "_".join(words[:3])[:30].strip("_").upper() or "NEW"
+    taken = {code.upper() for code in taken}
+    code, n = stem, 2
+    while code in taken:
+        code = f"{stem}_{n}"
+        n += 1
+    return code
+
+
+def codes_ever_used(procedure: Procedure) -> tuple[set[str], set[str]]:
+    """Every item code and fee code any version of ``procedure`` has used: a new item never takes
+    the code of an item removed earlier, so the trail and older checklists stay unambiguous."""
+    items: set[str] = set()
+    fees: set[str] = set()
+    for version in procedure.versions:
+        items.update(i["code"] for i in version.content.get("items", []))
+        fees.update(f["code"] for f in version.content.get("fees", []))
+    return items, fees
+
+
+def _with_codes(rows: list[dict[str, Any]], text_key: str, taken: set[str]) -> list[dict[str, Any]]:
+    """New rows (no code yet) get one made from their text, never one used before."""
+    taken = taken | {row["code"] for row in rows if row.get("code")}
+    out = []
+    for row in rows:
+        if not row.get("code"):
+            row = {**row, "code": new_code(row.get(text_key) or "", taken)}
+            taken.add(row["code"])
+        out.append(row)
+    return out
+
+
+def _text_problem(text: str, *, required: bool = True) -> Any:
+    if required and not text.strip():
+        return _l("Write the text, or remove the row.")
+    if len(text) > MAX_TEXT:
+        return _l("At most %(max)s characters.", max=MAX_TEXT)
+    if has_hidden_characters(text):
+        return _l("Remove the invisible control or text-direction characters from this field.")
+    return None
+
+
+def _amount_ok(amount: Any) -> bool:
+    if amount is None:
+        return True
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return False
+    return value.is_finite() and Decimal(0) <= value <= MAX_AMOUNT and value == value.quantize(Decimal("0.01"))
+
+
+def _quantity_ok(quantity: Any) -> bool:
+    return isinstance(quantity, int) and not isinstance(quantity, bool) and 1 <= quantity <= MAX_QUANTITY
+
+
+def _check_content(data: dict[str, Any]) -> list[FieldError]:
+    """The rules a procedure version's content must keep, whatever form it came from."""
+    errors: list[FieldError] = []
+
+    def complain(field: str, message: Any) -> None:
+        if not any(e.field == field for e in errors):
+            errors.append(FieldError(field, message))
+
+    if problem := _text_problem(data.get("title", "")):
+        complain("title", problem)
+    if problem := _text_problem(data.get("legal_basis", ""), required=False):
+        complain("legal_basis", problem)
+    for name in ("steps", "requirements", "deadlines"):
+        for line in data["channel"]["steps"] if name == "steps" else data.get(name, []):
+            if problem := _text_problem(line):
+                complain(name, problem)
+    questions = {q["code"] for q in data.get("questions", [])}
+    for question in data.get("questions", []):
+        if problem := _text_problem(question.get("text", "")):
+            complain("questions", problem)
+    for name, rows, text_key in (("items", data.get("items", []), "text"), ("fees", data.get("fees", []), "label")):
+        codes = [row.get("code", "") for row in rows]
+        if any(not _CODE.match(code) for code in codes) or len(set(codes)) != len(codes):
+            complain(name, _l("Each row needs its own code: reload the page and try again."))
+        for row in rows:
+            if problem := _text_problem(row.get(text_key, "")) or _text_problem(row.get("note", ""), required=False):
+                complain(name, problem)
+            conditions = set(row.get("when", [])) | set(row.get("unless", []))
+            if conditions - questions:
+                complain(name, _l("Conditions can only use this procedure's questions."))
+        if name == "fees":
+            for row in rows:
+                if not _amount_ok(row.get("amount")):
+                    complain("fees", _l("An amount goes from 0 to 10,000 euro, or stays empty if set locally."))
+                if not _quantity_ok(row.get("quantity")):
+                    complain("fees", _l("A quantity goes from 1 to 20."))
+    if not data.get("items"):
+        complain("items", _l("A procedure needs at least one document."))
+    return errors
+
+
+def new_version(
+    procedure: Procedure, data: dict[str, Any], change_note: str, user: User, base_number: Any
+) -> ProcedureVersion:
+    """Save edited content as the procedure's next version; earlier versions never change.
+
+    ``data`` holds what the editor changes (title, renewal, legal_basis, steps, requirements,
+    deadlines, questions, fees, items); the rest (code, where to file, sources) is carried over
+    from the latest version. ``base_number`` is the version the form was loaded from: if a newer
+    one was saved meanwhile, ``NewerVersion`` is raised and nothing is saved.
+    """
+    latest = version_of(procedure)
+    try:
+        base = int(base_number)
+    except (TypeError, ValueError):
+        raise NewerVersion(latest) from None
+    if base != procedure.latest_number:
+        raise NewerVersion(latest)
+    note = (change_note or "").strip()
+    if problem := (_text_problem(note) if note else _l("Say what changed: it is shown in the version history.")):
+        raise FieldError("change_note", problem)
+    old = ProcedureContent.of(copy.deepcopy(latest.content))
+    known_questions = {q.code for q in old.questions}
+    if any(q.get("code") not in known_questions for q in data.get("questions", [])):
+        raise FieldError("questions", _l("Questions can be reworded or removed here, not added."))
+    item_codes, fee_codes = codes_ever_used(procedure)
+    data = {
+        **data,
+        "items": _with_codes(data.get("items", []), "text", item_codes),
+        "fees": _with_codes(data.get("fees", []), "label", fee_codes),
+    }
+    document = copy.deepcopy(latest.content)
+    document.update(
+        title=data["title"].strip(),
+        renewal=bool(data["renewal"]),
+        legal_basis=(data.get("legal_basis") or "").strip(),
+        requirements=list(data.get("requirements", [])),
+        deadlines=list(data.get("deadlines", [])),
+        questions=[dict(q) for q in data.get("questions", [])],
+        fees=[dict(f) for f in data.get("fees", [])],
+        items=[dict(i) for i in data.get("items", [])],
+    )
+    document["channel"] = {**document["channel"], "steps": list(data.get("steps", []))}
+    if errors := _check_content(document):
+        raise FieldErrors(errors)
+    content = ProcedureContent.of(document)
+    number = base + 1
+    # The version number moves only if nobody moved it meanwhile (two editors saving at once).
+    moved = db.session.execute(
+        sa.update(Procedure)
+        .where(Procedure.id == procedure.id, Procedure.latest_number == base)
+        .values(latest_number=number, updated_at=utcnow(), updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.expire(procedure)
+        raise NewerVersion(version_of(procedure))
+    ensure_strings(content_entries(content))
+    version = ProcedureVersion(
+        procedure_id=procedure.id,
+        number=number,
+        content=content.to_data(),
+        change_note=note,
+        created_by_id=user.id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    db.session.expire(procedure)  # its number, and its list of versions, moved
+    changes = {"number": [base, number], "change_note": [None, note], **content_changes(old, content)}
+    audit.record(audit.Action.CREATE, version, changes, label=f"{procedure.code} v{number}")
+    return version
+
+
+def content_changes(old: ProcedureContent, new: ProcedureContent) -> dict[str, list[Any]]:
+    """What a new version changed, for the audit trail: ``{what: [old, new]}`` in English."""
+    changes: dict[str, list[Any]] = {}
+
+    def differ(key: str, before: Any, after: Any) -> None:
+        if before != after:
+            changes[key] = [before, after]
+
+    differ("title", old.title, new.title)
+    differ("renewal", old.renewal, new.renewal)
+    differ("legal_basis", old.legal_basis, new.legal_basis)
+    differ("steps", old.steps, new.steps)
+    differ("requirements", old.requirements, new.requirements)
+    differ("deadlines", old.deadlines, new.deadlines)
+
+    def rule(r: Any) -> str:
+        parts = [f"when {', '.join(r.when)}" if r.when else "", f"unless {', '.join(r.unless)}" if r.unless else ""]
+        return "; ".join(p for p in parts if p)
+
+    before_q = {q.code: q.text for q in old.questions}
+    after_q = {q.code: q.text for q in new.questions}
+    for code in before_q.keys() & after_q.keys():
+        differ(f"question {code}", before_q[code], after_q[code])
+    if gone := [f"{code}: {text}" for code, text in before_q.items() if code not in after_q]:
+        changes["questions removed"] = [gone, None]
+
+    before_i = {i.code: i for i in old.items}
+    after_i = {i.code: i for i in new.items}
+    if added := [f"{i.code}: {i.text}" for i in new.items if i.code not in before_i]:
+        changes["items added"] = [None, added]
+    if removed := [f"{i.code}: {i.text}" for i in old.items if i.code not in after_i]:
+        changes["items removed"] = [removed, None]
+    for code in [i.code for i in new.items if i.code in before_i]:
+        a, b = before_i[code], after_i[code]
+        differ(f"item {code}", a.text, b.text)
+        differ(f"item {code} note", a.note, b.note)
+        differ(f"item {code} conditions", rule(a.rule), rule(b.rule))
+    if [i.code for i in old.items if i.code in after_i] != [i.code for i in new.items if i.code in before_i]:
+        changes["items order"] = [[i.code for i in old.items], [i.code for i in new.items]]
+
+    def money(amount: Decimal | None) -> str:
+        return "set locally" if amount is None else f"{amount:.2f}"
+
+    before_f = {f.code: f for f in old.fees}
+    after_f = {f.code: f for f in new.fees}
+    if added := [f"{f.code}: {f.label} ({money(f.amount)})" for f in new.fees if f.code not in before_f]:
+        changes["fees added"] = [None, added]
+    if removed := [f"{f.code}: {f.label} ({money(f.amount)})" for f in old.fees if f.code not in after_f]:
+        changes["fees removed"] = [removed, None]
+    for code in [f.code for f in new.fees if f.code in before_f]:
+        a, b = before_f[code], after_f[code]
+        differ(f"fee {code} amount", money(a.amount), money(b.amount))
+        differ(f"fee {code}", a.label, b.label)
+        differ(f"fee {code} quantity", a.quantity, b.quantity)
+        differ(f"fee {code} conditions", rule(a.rule), rule(b.rule))
+    return changes
+
+
+def set_procedure_active(procedure: Procedure, active: bool) -> None:
+    """An inactive procedure is not offered for new checklists; existing ones keep working."""
+    if procedure.active == active:
+        return
+    procedure.active = active
+    audit.record(audit.Action.UPDATE, procedure, label=procedure.code)

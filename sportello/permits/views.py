@@ -41,9 +41,12 @@ ROLES = tuple(services.PERMIT_ROLES)
 @bp.get("/")
 @require_roles(*ROLES)
 def index():
+    # Withdrawn procedures are listed only on request (their checklists keep working).
+    withdrawn = request.args.get("withdrawn") == "1"
     return render_template(
         "permits/index.html",
-        entries=services.procedures(),
+        entries=services.procedures(include_inactive=withdrawn),
+        withdrawn=withdrawn,
         leaflet_form=LeafletForm(formdata=None, lang=_default_language()),
         can_edit=current_user.role in services.EDITOR_ROLES,
     )
@@ -113,6 +116,9 @@ def new_checklist(case_id: int):
     if not code:
         return render_template("permits/choose.html", case=case, entries=services.procedures())
     procedure = _procedure_or_404(code)
+    if not procedure.active:
+        flash(_("This procedure is no longer offered for new checklists."), "warning")
+        return redirect(url_for("permits.new_checklist", case_id=case.id))
     version = services.version_of(procedure)
     content = ProcedureContent.of(version.content)
     form = answers_form(content, with_language=True, language=case.person.preferred_language or "it")
