@@ -37,6 +37,13 @@ PAGES = [
     ("case-it.png", "operatrice@demo.sportello.example", "it", "/cases/1"),
     ("case-ar.png", "coordinatore@demo.sportello.example", "ar", "/cases/3"),
     ("agenda-it.png", "coordinatore@demo.sportello.example", "it", "/cases/agenda"),
+    ("permits-it.png", "operatrice@demo.sportello.example", "it", "/permits/"),
+    ("procedure-it.png", "operatrice@demo.sportello.example", "it", "/permits/procedures/UE_LP"),
+    ("checklist-it.png", "operatrice@demo.sportello.example", "it", "/permits/checklists/1"),
+    ("checklist-ar.png", "coordinatore@demo.sportello.example", "ar", "/permits/checklists/2"),
+    # The person's phone page: the link is read from the checklist page, then opened on a phone.
+    ("public-ar.png", "operatrice@demo.sportello.example", "ar", "public:/permits/checklists/1"),
+    ("public-zh.png", "coordinatore@demo.sportello.example", "zh", "public:/permits/checklists/2"),
 ]
 
 
@@ -66,8 +73,16 @@ def main(out: Path, only: set[str] | None = None) -> None:
                         "csrf_token": page.locator("input[name=csrf_token]").first.input_value(),
                     },
                 )
-                page.goto(base + path)
-            page.screenshot(path=str(out / name), full_page=True)
+                page.goto(base + path.removeprefix("public:"))
+            if path.startswith("public:"):
+                link = page.locator("#link-url").input_value()
+                phone = browser.new_context(viewport={"width": 390, "height": 844}, locale=lang)
+                public = phone.new_page()
+                public.goto(f"{link}?lang={lang}")
+                public.screenshot(path=str(out / name), full_page=True)
+                phone.close()
+            else:
+                page.screenshot(path=str(out / name), full_page=True)
             context.close()
             print(out / name)
         browser.close()

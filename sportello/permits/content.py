@@ -207,11 +207,12 @@ class Text:
     def direction(self) -> str:
         return DIRECTIONS.get(self.language, "ltr")
 
-    def format(self, **values: Any) -> Text:
+    def format(self, italian: dict[str, Any] | None = None, **values: Any) -> Text:
+        """Fill the placeholders; ``italian`` gives the values as written in Italian (a date)."""
         return Text(
             _format(self.text, values),
             self.language,
-            _format(self.source, values),
+            _format(self.source, {**values, **(italian or {})}),
             self.wanted,
             self.draft,
         )
@@ -264,9 +265,9 @@ class Translator:
     def __call__(self, source: str) -> Text:
         return self._lookup(string_hash("", source), source)
 
-    def label(self, key: str, /, **values: Any) -> Text:
+    def label(self, key: str, /, italian: dict[str, Any] | None = None, **values: Any) -> Text:
         label = LABELS[key]
-        return self._lookup(string_hash(LABEL_CONTEXT + key, label.italian), label.italian).format(**values)
+        return self._lookup(string_hash(LABEL_CONTEXT + key, label.italian), label.italian).format(italian, **values)
 
 
 # ---- making sure every text has its string ------------------------------------------------------

@@ -136,8 +136,8 @@ def build(
         channel=t(content.channel_title),
         steps=[t(step) for step in content.steps],
         deadlines=[t(text) for text in content.deadlines],
-        version_label=t.label("version", version=version.number, date=day(version.created_at.date(), language)),
-        generated=t.label("generated_on", date=day(today(), language)),
+        version_label=t.label("version", version=version.number, **_dates(language, date=version.created_at.date())),
+        generated=t.label("generated_on", **_dates(language, date=today())),
         page_counter=_page_counter(t),
         desk=desk,
         link_url=link_url,
@@ -150,17 +150,23 @@ def build(
         if content.renewal:
             window = services.renewal_window(person)
             if window:
-                doc.renewal_window = t.label(
-                    "renewal_window", start=day(window[0], language), end=day(window[1], language)
-                )
+                doc.renewal_window = t.label("renewal_window", **_dates(language, start=window[0], end=window[1]))
         if checklist.filing_on:
-            doc.filing = t.label("filing_appointment", date=day(checklist.filing_on, language))
+            doc.filing = t.label("filing_appointment", **_dates(language, date=checklist.filing_on))
         doc.progress = t.label("progress", done=checklist.items_ready, total=checklist.items_total)
     if link_url:
         doc.qr_svg = qr_data_uri(link_url)
         if link_until:
-            doc.link_until = t.label("link_valid_until", date=day(link_until, language))
+            doc.link_until = t.label("link_valid_until", **_dates(language, date=link_until))
     return doc
+
+
+def _dates(language: str, **dates: date) -> dict:
+    """Label values for dates: written in the document's language, and in Italian beneath."""
+    return {
+        "italian": {name: day(value, "it") for name, value in dates.items()},
+        **{name: day(value, language) for name, value in dates.items()},
+    }
 
 
 def qr_data_uri(url: str) -> str:

@@ -192,6 +192,10 @@ def test_checklist_pdf_has_the_first_name_and_reference_only(client, login_as, d
     assert "Benali" not in text and "1990" not in text
     assert "riservata" not in text and "1234" not in squashed
     assert "Pagina1di" in squashed  # page numbers, Italian beside Arabic
+    from babel.dates import format_date
+
+    # Dates under each Arabic line are written the Italian way.
+    assert "Creatoil" + format_date(today(), "long", locale="it").replace(" ", "") in squashed
     info = _pdf_info(response.data, tmp_path)
     assert "Title:" in info and "Rinnovo del permesso" in info
     assert b"/Lang (ar)" in _pdf_objects(response.data)
