@@ -15,9 +15,11 @@ from sportello.permits.content import placeholders  # noqa: E402
 
 def check(language: str) -> list[str]:
     problems = []
-    reference = {(m.context, m.id) for m in read_po((ROOT / "translations/content/en.po").open("rb")) if m.id}
+    with (ROOT / "translations/content/en.po").open("rb") as f:
+        reference = {(m.context, m.id) for m in read_po(f) if m.id}
     path = ROOT / "translations" / "content" / f"{language}.po"
-    catalog = read_po(path.open("rb"), abort_invalid=True)
+    with path.open("rb") as f:
+        catalog = read_po(f, abort_invalid=True)
     seen = set()
     for message in catalog:
         if not message.id:
