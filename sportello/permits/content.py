@@ -264,7 +264,8 @@ class Translator:
     def __call__(self, source: str) -> Text:
         return self._lookup(string_hash("", source), source)
 
-    def label(self, name: str, **values: Any) -> Text:
+    def label(self, name: str, /, **values: Any) -> Text:
+        # ``name`` is positional only: labels have a {name} placeholder of their own.
         label = LABELS[name]
         return self._lookup(string_hash(LABEL_CONTEXT + name, label.italian), label.italian).format(**values)
 
