@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from sportello.core import files
 from sportello.core.audit import Action, AuditEntry
+from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.people.models import AttachmentKind, ConsentRecord, PersonAttachment
 from tests.conftest import text_of
@@ -42,7 +43,7 @@ def test_the_form_starts_from_the_persons_language_and_today(client, login_as, d
     html = page.get_data(as_text=True)
     assert '<option selected value="uk">' in html
     assert "Someone else saved" not in text_of(page)
-    assert f'value="{date.today().isoformat()}"' in html
+    assert f'value="{today().isoformat()}"' in html
 
 
 def test_record_consents_newest_first(client, login_as, db, desk, make_person):
@@ -74,7 +75,7 @@ def test_bad_input_keeps_what_was_typed(client, login_as, db, desk, make_person)
     person = make_person(desk)
     db.session.commit()
     url = f"/people/{person.id}/consents/new"
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (today() + timedelta(days=3)).isoformat()
     response = client.post(url, data=FORM | {"notice_version": "", "signed_on": future, "notice_language": "xx"})
     assert response.status_code == 422
     text = text_of(response)
