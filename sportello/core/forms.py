@@ -60,11 +60,16 @@ class LongSelect:
 _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+def has_hidden_characters(text: str) -> bool:
+    """Whether ``text`` holds control characters or bidirectional marks (see ``_HIDDEN``)."""
+    return bool(_HIDDEN.search(text))
+
+
 class NoHiddenCharacters:
     """Refuse control characters and bidirectional-override marks."""
 
     def __call__(self, form: FlaskForm, field: Any) -> None:
-        if isinstance(field.data, str) and _HIDDEN.search(field.data):
+        if isinstance(field.data, str) and has_hidden_characters(field.data):
             raise ValidationError(_l("Remove the invisible control or text-direction characters from this field."))
 
 
