@@ -1,8 +1,12 @@
 """Every route x role x own/other desk, with the status each must answer.
 
 A new route must join ROUTES: test_every_route_is_in_the_table fails until it does.
-OK means the page was served or the action done (200, 302, or 422 for an empty form);
-403 means refused. Anonymous visitors are sent to the login page (GET) or refused (401).
+OK means the page was served or the action done (200, 302, or 422 for an empty form, or 409 for
+an empty edit form without the version it was loaded with); 403 means refused. Anonymous visitors
+are sent to the login page (GET) or refused (401).
+
+For content translations {lang} is a language the user translates (own) or not (other): every
+user of those rows has one language on their account.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ ADMIN_AREA = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": 403}
 OWN_DESK_COORDINATOR = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": 403}
 DESK_STAFF = {"admin": OK, "coordinator": OK, "operator": OK, "mediator": 403}
 OWN_DESK_STAFF = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403), "mediator": 403}
+# Content translations: admins every language, coordinators and mediators their own languages.
+TRANSLATORS = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": (OK, 403)}
 
 # (method, URL with {desk} / {user} placeholders, expected by role; a pair is (own desk, other desk))
 ROUTES = [
@@ -105,11 +111,11 @@ ROUTES = [
     ("POST", "/admin/vulnerabilities/{vtype}", ADMIN_ONLY),
     ("POST", "/admin/merges/{entry}/undo", ADMIN_ONLY),
     ("GET", "/permits/", DESK_STAFF),
-    ("GET", "/permits/procedures/RIN_LAV_SUB", DESK_STAFF),
-    ("GET", "/permits/procedures/RIN_LAV_SUB/leaflet", DESK_STAFF),
-    ("GET", "/permits/procedures/RIN_LAV_SUB/edit", ADMIN_AREA),
-    ("POST", "/permits/procedures/RIN_LAV_SUB/edit", ADMIN_AREA),
-    ("POST", "/permits/procedures/RIN_LAV_SUB/active", ADMIN_AREA),
+    ("GET", "/permits/procedures/{procedure}", DESK_STAFF),
+    ("GET", "/permits/procedures/{procedure}/leaflet", DESK_STAFF),
+    ("GET", "/permits/procedures/{procedure}/edit", ADMIN_AREA),
+    ("POST", "/permits/procedures/{procedure}/edit", ADMIN_AREA),
+    ("POST", "/permits/procedures/{procedure}/active", ADMIN_AREA),
     ("GET", "/permits/cases/{case}/new", OWN_DESK_STAFF),
     ("POST", "/permits/cases/{case}/new", OWN_DESK_STAFF),
     ("GET", "/permits/checklists/{checklist}", OWN_DESK_STAFF),
@@ -120,10 +126,16 @@ ROUTES = [
     ("POST", "/permits/checklists/{checklist}/items/{item}", OWN_DESK_STAFF),
     ("GET", "/permits/checklists/{checklist}/pdf", OWN_DESK_STAFF),
     ("POST", "/permits/checklists/{checklist}/links", OWN_DESK_STAFF),
-    ("POST", "/permits/checklists/{checklist}/links/{checklist_link}/email", OWN_DESK_STAFF),
     ("POST", "/permits/checklists/{checklist}/links/{checklist_link}/revoke", OWN_DESK_STAFF),
+    ("POST", "/permits/checklists/{checklist}/links/{checklist_link}/email", OWN_DESK_STAFF),
     ("GET", "/l/{token}", PUBLIC),
     ("GET", "/l/{token}/pdf", PUBLIC),
+    ("GET", "/permits/translations/", ALL),
+    ("GET", "/permits/translations/{lang}", ALL),
+    ("GET", "/permits/translations/{lang}/{string}", TRANSLATORS),
+    ("POST", "/permits/translations/{lang}/{string}", TRANSLATORS),
+    ("GET", "/permits/translations/{lang}/export.po", ALL),
+    ("POST", "/permits/translations/{lang}/import", TRANSLATORS),
 ]
 
 PLACEHOLDERS = {
@@ -144,21 +156,18 @@ PLACEHOLDERS = {
     "{attachment}": "<int:attachment_id>",
     "{vtype}": "<int:type_id>",
     "{entry}": "<int:entry_id>",
+    "{procedure}": "<code>",
     "{checklist}": "<int:checklist_id>",
     "{item}": "<int:item_id>",
     "{checklist_link}": "<int:link_id>",
     "{token}": "<token>",
+    "{lang}": "<language>",
+    "{string}": "<int:string_id>",
 }
-
-
-# Records every test database has (the permit catalog), named in URLs as they are.
-FIXED = {"/procedures/RIN_LAV_SUB": "/procedures/<code>"}
 
 
 def _rule_of(url: str) -> str:
     url = url.split("?")[0]
-    for name, converter in FIXED.items():
-        url = url.replace(name, converter)
     for placeholder, converter in PLACEHOLDERS.items():
         url = url.replace(placeholder, converter)
     return url
@@ -291,6 +300,22 @@ def _records_of(db, person, other, app) -> dict[str, int]:
     }
 
 
+# {lang} in the rows of content translations: the language on the user's account, or another.
+OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
+
+
+def _content_rows(db, scope: str) -> dict[str, object]:
+    from sportello.permits.models import ContentString, Procedure
+
+    string = db.session.scalars(sa.select(ContentString).order_by(ContentString.id)).first()
+    procedure = db.session.scalars(sa.select(Procedure).order_by(Procedure.position)).first()
+    return {
+        "{lang}": OWN_LANGUAGE if scope == "own" else OTHER_LANGUAGE,
+        "{string}": string.id,
+        "{procedure}": procedure.code,
+    }
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
 def test_access(
     app, client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope
@@ -315,12 +340,14 @@ def test_access(
         values |= make_case_rows(db, target_desk, target_person, target_user)
     if needs & CHECKLIST_ROWS:
         values |= make_checklist_rows(db, values["{case}"])
+    if any(placeholder in url for placeholder in ("{lang}", "{string}", "{procedure}")):
+        values |= _content_rows(db, scope)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
         path = path.replace(placeholder, str(value))
     if role != "anonymous":
-        login_as(role)
+        login_as(role, review_languages=[OWN_LANGUAGE])
 
     response = client.open(path, method=method)
     response.close()  # a download streams a file

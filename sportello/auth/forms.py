@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from sportello.core.forms import select_choices
 from sportello.core.roles import Role
@@ -67,6 +68,13 @@ class LanguageForm(FlaskForm):
     language = SelectField(_l("Interface language"), validators=[Optional()])
 
 
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a group of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class UserForm(FlaskForm):
     name = StringField(
         _l("Full name"), filters=[_strip], validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
@@ -86,6 +94,14 @@ class UserForm(FlaskForm):
         _l("Desks"), coerce=int, description=_l("Administrators may have none; everyone else needs at least one.")
     )
     language = SelectField(_l("Interface language"), validators=[Optional()])
+    review_languages = CheckboxesField(
+        _l("Content languages this person translates and reviews"),
+        validators=[Optional()],
+        description=_l(
+            "For coordinators and mediators: they edit and review the translations of checklists and "
+            "leaflets in these languages. Administrators may edit every language, operators none."
+        ),
+    )
     version = HiddenField()
 
 

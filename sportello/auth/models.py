@@ -141,6 +141,7 @@ USER_FIELD_TITLES = {
     "locked_until": _l("Locked until"),
     "must_change_password": _l("Must change password"),
     "desks": _l("Desks"),
+    "review_languages": _l("Content languages translated and reviewed"),
 }
 DESK_FIELD_TITLES = {
     "code": _l("Code"),

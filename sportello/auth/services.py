@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, RuleError
+from sportello.core.languages import CONTENT_LANGUAGE_CODES
 from sportello.core.model import utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -203,10 +205,27 @@ def _check_last_admin(user: User, role: Role, active: bool) -> None:
         raise RuleError(_l("This is the only active administrator: make another one first."))
 
 
-def create_user(*, name: str, email: str, role: Role, desks: list[Desk], language: str | None) -> tuple[User, str]:
+def _check_review_languages(codes: Iterable[str]) -> list[str]:
+    """Content language codes, known ones only, in the order of ``CONTENT_LANGUAGE_CODES``."""
+    codes = set(codes or ())
+    if codes - set(CONTENT_LANGUAGE_CODES):
+        raise FieldError("review_languages", _l("Choose among the languages of checklists and leaflets."))
+    return [code for code in CONTENT_LANGUAGE_CODES if code in codes]
+
+
+def create_user(
+    *,
+    name: str,
+    email: str,
+    role: Role,
+    desks: list[Desk],
+    language: str | None,
+    review_languages: Iterable[str] = (),
+) -> tuple[User, str]:
     """Create an account with a temporary password, returned once to show the administrator."""
     email = email.strip().lower()
     _check_user(None, role, desks, email)  # type: ignore[arg-type]
+    languages = _check_review_languages(review_languages)
     password = temporary_password()
     user = User(
         name=name.strip(),
@@ -214,6 +233,7 @@ def create_user(*, name: str, email: str, role: Role, desks: list[Desk], languag
         role=role,
         desks=list(desks),
         language=language or None,
+        review_languages=languages,
         password_hash=hash_password(password),
         session_token=new_session_token(),
         must_change_password=True,
@@ -225,17 +245,29 @@ def create_user(*, name: str, email: str, role: Role, desks: list[Desk], languag
 
 
 def update_user(
-    user: User, *, version: Any, name: str, email: str, role: Role, desks: list[Desk], language: str | None
+    user: User,
+    *,
+    version: Any,
+    name: str,
+    email: str,
+    role: Role,
+    desks: list[Desk],
+    language: str | None,
+    review_languages: Iterable[str] | None = None,
 ) -> None:
+    """Change an account; ``review_languages`` None leaves them as they are."""
     check_version(user, version)
     email = email.strip().lower()
     _check_user(user, role, desks, email)
     _check_last_admin(user, role, user.active)
+    languages = _check_review_languages(review_languages) if review_languages is not None else None
     user.name = name.strip()
     user.email = email
     user.role = role
     user.desks = list(desks)
     user.language = language or None
+    if languages is not None and languages != list(user.review_languages or []):
+        user.review_languages = languages
     audit.record(Action.UPDATE, user)
 
 

@@ -18,6 +18,7 @@ from sportello.core.concurrency import save_edit
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
 from sportello.core.i18n import language_name
+from sportello.core.languages import content_language_choices
 from sportello.core.navigation import admin_links_for
 from sportello.core.pagination import SlicePage
 from sportello.core.permissions import get_visible_or_404, public, require_roles
@@ -153,10 +154,15 @@ def _user_form(user: User | None = None, **kwargs) -> UserForm:
     form = UserForm(obj=user, **kwargs)
     form.desks.choices = select_choices((d.id, d.name) for d in services.desks_for_choice(current_user))
     form.language.choices = _language_choices(_("As the browser asks"))
+    # Italian is the source of content, not a language it is translated into.
+    form.review_languages.choices = select_choices(
+        [(code, name) for code, name in content_language_choices() if code != "it"], lang=True
+    )
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.desks.data = sorted(user.desk_ids)
         form.language.data = user.language or ""
+        form.review_languages.data = list(user.review_languages or [])
     return form
 
 
@@ -168,6 +174,7 @@ def _user_form_values(form: UserForm) -> dict:
         "role": Role(form.role.data),
         "desks": desks,
         "language": form.language.data or None,
+        "review_languages": list(form.review_languages.data or []),
     }
 
 
@@ -226,6 +233,7 @@ def _saved_user_data(user: User) -> dict:
         "role": user.role.value,
         "desks": sorted(user.desk_ids),
         "language": user.language or "",
+        "review_languages": list(user.review_languages or []),
     }
 
 

@@ -205,6 +205,8 @@ def record(
             changes = {key: [value[1], None] for key, value in snapshot(obj).items()}
         else:
             changes = {}
+    # Values a service passed in (a timestamp, an enumeration) stored as JSON-friendly data.
+    changes = {key: _plain(value) for key, value in changes.items()}
     actor = actor or current_actor()
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,

@@ -61,6 +61,7 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u
 
 
 def has_hidden_characters(text: str) -> bool:
+    """Whether ``text`` holds control characters or bidirectional marks (see ``_HIDDEN``)."""
     return bool(_HIDDEN.search(text))
 
 

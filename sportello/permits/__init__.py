@@ -10,15 +10,37 @@ def init_app(app: Flask) -> None:
     from sportello.cases import add_case_panel
     from sportello.core import audit
     from sportello.core.home import add_home_section
-    from sportello.core.navigation import NavEntry, add_nav_entry
-    from sportello.permits import cli, editor_views, models, services, views
+    from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
+    from sportello.core.roles import Role
+    from sportello.permits import cli, editor_views, models, services, translation_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(editor_views.bp)
+    app.register_blueprint(translation_views.bp)
     app.cli.add_command(cli.permits_cli)
     add_nav_entry(
         app, NavEntry("permits", _l("Permits"), "permits.index", frozenset(services.PERMIT_ROLES), "/permits")
+    )
+    # Mediators reach the translation screens and nothing else of permits: their own menu entry.
+    add_nav_entry(
+        app,
+        NavEntry(
+            "translations",
+            _l("Translations"),
+            "permit_translations.index",
+            frozenset({Role.MEDIATOR}),
+            "/permits/translations",
+        ),
+    )
+    add_admin_link(
+        app,
+        AdminLink(
+            _l("Content translations"),
+            _l("Coverage of the 20 languages of checklists and leaflets; review, PO export and import."),
+            "permit_translations.index",
+            frozenset({Role.ADMIN, Role.COORDINATOR}),
+        ),
     )
     add_case_panel(app, "permits/_case_checklists.html", services.case_checklists_panel)
     add_home_section(app, "checklists", services.checklists_home_section)

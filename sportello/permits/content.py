@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+from flask_babel import lazy_gettext as _l
 
 from sportello.core.languages import CONTENT_LANGUAGES
 from sportello.extensions import db
@@ -308,12 +309,37 @@ def label_entries() -> Iterator[tuple[str, str, str]]:
 # ---- PO files ----------------------------------------------------------------------------------
 
 
+# The longest translation accepted, typed or imported (the longest source is a few hundred characters).
+TEXT_MAX_LENGTH = 5000
+
+
+class PoFileRejected(Exception):
+    """An uploaded file that cannot be imported as a whole; ``message`` says why, for the user."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An entry of an imported file that was not stored, and why."""
+
+    source: str
+    text: str
+    reason: Any  # a lazy translation
+
+
 @dataclass
 class ImportReport:
     updated: int = 0
     unchanged: int = 0
-    unknown: int = 0
-    rejected: list[str] = field(default_factory=list)  # sources whose placeholders do not match
+    unknown: list[str] = field(default_factory=list)  # sources no content string has (any more)
+    rejected: list[Rejected] = field(default_factory=list)  # placeholders differ, hidden characters, too long
+
+    @property
+    def rejected_placeholders(self) -> list[Rejected]:
+        return [r for r in self.rejected if r.reason is PLACEHOLDERS_DIFFER]
 
 
 def placeholders(text: str) -> set[str]:
@@ -327,6 +353,33 @@ def placeholders(text: str) -> set[str]:
     except ValueError:
         names.add("\x00invalid")
     return names
+
+
+def shown_placeholders(text: str) -> str:
+    """The placeholders of ``text`` as a translator writes them: "{start}, {end}"."""
+    return ", ".join(f"{{{name}}}" for name in sorted(placeholders(text)) if not name.startswith("\x00"))
+
+
+PLACEHOLDERS_DIFFER = _l("The words in braces must be exactly those of the Italian text.")
+
+
+def text_problem(source: str, text: str) -> Any | None:
+    """Why ``text`` cannot be stored as a translation of ``source``, or None.
+
+    The same rules for a typed translation and an imported one: not blank, not too long, no
+    invisible control or direction characters, and the placeholders in braces of the source.
+    """
+    from sportello.core.forms import has_hidden_characters
+
+    if not text.strip():
+        return _l("Enter the translation.")
+    if len(text) > TEXT_MAX_LENGTH:
+        return _l("A translation can be at most %(max)s characters long.", max=TEXT_MAX_LENGTH)
+    if has_hidden_characters(text):
+        return _l("Remove the invisible control or text-direction characters from this field.")
+    if placeholders(text) != placeholders(source):
+        return PLACEHOLDERS_DIFFER
+    return None
 
 
 def export_po(language: str) -> bytes:
@@ -357,9 +410,36 @@ def export_po(language: str) -> bytes:
     return text.encode()
 
 
-def read_po_entries(data: bytes) -> Iterator[tuple[str, str, str, bool]]:
-    """(context, source, translation, draft) for every translated entry of a PO file."""
-    catalog = read_po(io.BytesIO(data), abort_invalid=True)
+def read_catalog(data: bytes) -> Catalog:
+    """A PO file read strictly. Anything that is not one, or holds no texts, is refused with a
+    message for the person who sent it."""
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except UnicodeDecodeError:
+        raise PoFileRejected(_l("This file is not a PO file in UTF-8: export it again from your tool.")) from None
+    except Exception:  # whatever the parser trips on in a foreign file, the answer is the same
+        raise PoFileRejected(
+            _l("This is not a PO file, or it is damaged: export it again from your translation tool.")
+        ) from None
+    if not any(message.id for message in catalog):
+        raise PoFileRejected(_l("This PO file holds no texts."))
+    return catalog
+
+
+def po_language(catalog: Catalog) -> str:
+    """The language a PO file says it is in ("ar", "pt_BR"), or an empty string."""
+    return str(dict(catalog.mime_headers).get("Language") or "").strip()
+
+
+def same_language(declared: str, language: str) -> bool:
+    """Whether a PO file's Language header (possibly with a region, "ar_EG") names ``language``."""
+    if not declared:
+        return True
+    declared = declared.replace("-", "_").lower()
+    return declared == language.lower() or declared.split("_")[0] == language.lower()
+
+
+def _entries(catalog: Catalog) -> Iterator[tuple[str, str, str, bool]]:
     for message in catalog:
         if not message.id or not isinstance(message.id, str):
             continue
@@ -368,15 +448,36 @@ def read_po_entries(data: bytes) -> Iterator[tuple[str, str, str, bool]]:
             yield message.context or "", message.id, text, message.fuzzy
 
 
+def read_po_entries(data: bytes) -> Iterator[tuple[str, str, str, bool]]:
+    """(context, source, translation, draft) for every translated entry of a PO file."""
+    yield from _entries(read_catalog(data))
+
+
 def import_po(data: bytes, language: str, user, reviewed: bool) -> ImportReport:
-    """Store the translations of a PO file. Fuzzy entries become drafts; the others become drafts
-    too unless ``reviewed`` (the importer vouches for them and may review this language)."""
+    """Store the translations of a PO file in ``language``; raises ``PoFileRejected`` for a file
+    that is not a PO file or is in another language.
+
+    A changed text becomes a draft, or reviewed if ``reviewed`` (the importer vouches for the file
+    and may review this language) and the entry is not marked fuzzy. An unchanged text keeps its
+    status, except that ``reviewed`` promotes a draft and a fuzzy mark demotes a reviewed one (the
+    export never marks reviewed texts fuzzy: the translator did). Entries that break the rules of
+    a typed translation are listed as rejected; every change is written to the audit trail.
+    """
     from sportello.core import audit
     from sportello.core.model import utcnow
 
+    catalog = read_catalog(data)
+    declared = po_language(catalog)
+    if not same_language(declared, language):
+        raise PoFileRejected(
+            _l(
+                "This file is for the language %(found)s, not %(wanted)s: choose the right file or language.",
+                found=declared,
+                wanted=language,
+            )
+        )
     report = ImportReport()
-    entries = list(read_po_entries(data))
-    keys = {string_hash(context, source): (context, source, text, draft) for context, source, text, draft in entries}
+    keys = {string_hash(context, source): (source, text, fuzzy) for context, source, text, fuzzy in _entries(catalog)}
     strings = {s.key: s for s in db.session.scalars(sa.select(ContentString).where(ContentString.key.in_(list(keys))))}
     existing = {
         t.string_id: t
@@ -387,41 +488,64 @@ def import_po(data: bytes, language: str, user, reviewed: bool) -> ImportReport:
             )
         )
     }
-    for key, (_context, source, text, draft) in keys.items():
+    now = utcnow()
+    for key, (source, text, fuzzy) in keys.items():
         string = strings.get(key)
         if string is None:
-            report.unknown += 1
+            report.unknown.append(source)
             continue
-        if placeholders(text) != placeholders(source):
-            report.rejected.append(source)
+        problem = text_problem(source, text)
+        if problem is not None:
+            report.rejected.append(Rejected(source, text, problem))
             continue
-        status = TranslationStatus.REVIEWED if reviewed and not draft else TranslationStatus.DRAFT
+        vouched = reviewed and not fuzzy
         current = existing.get(string.id)
-        if current and current.text == text and current.status is status:
-            report.unchanged += 1
-            continue
+        if current is None:
+            status = TranslationStatus.REVIEWED if vouched else TranslationStatus.DRAFT
+        elif current.text == text:
+            if vouched and current.status is TranslationStatus.DRAFT:
+                status = TranslationStatus.REVIEWED
+            elif fuzzy and current.status is TranslationStatus.REVIEWED:
+                status = TranslationStatus.DRAFT
+            else:
+                report.unchanged += 1
+                continue
+        else:
+            status = TranslationStatus.REVIEWED if vouched else TranslationStatus.DRAFT
+        action = audit.Action.UPDATE
         if current is None:
             current = ContentTranslation(string_id=string.id, language=language, text=text, status=status)
+            current.string = string
             db.session.add(current)
-        else:
-            current.text = text
-            current.status = status
-        if status is TranslationStatus.REVIEWED:
-            current.reviewed_by_id = user.id if user else None
-            current.reviewed_at = utcnow()
-        else:
-            current.reviewed_by_id = None
-            current.reviewed_at = None
+            action = audit.Action.CREATE
+        current.text = text
+        current.status = status
+        reviewer = user if status is TranslationStatus.REVIEWED else None
+        current.reviewed_by_id = reviewer.id if reviewer is not None else None
+        current.reviewed_at = now if reviewer is not None else None
+        audit.record(action, current, label=translation_label(string, language))
         report.updated += 1
     db.session.flush()
-    if user is not None and report.updated:
-        audit.record_event(
-            audit.Action.IMPORT,
-            "ContentTranslation",
-            language,
-            {"language": language, "updated": report.updated, "reviewed": reviewed},
-        )
+    audit.record_event(
+        audit.Action.IMPORT,
+        "ContentTranslation",
+        f"{language} · PO",
+        {
+            "language": language,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "unknown": len(report.unknown),
+            "rejected": len(report.rejected),
+            "reviewed": reviewed,
+        },
+    )
     return report
+
+
+def translation_label(string: ContentString, language: str) -> str:
+    """How the audit trail names a translation: its language and the start of its source."""
+    source = " ".join(string.source.split())
+    return f"{language} · {source[:200]}"
 
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "translations" / "content"

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,7 +29,7 @@ from wtforms.widgets import TextInput
 
 from sportello.core.forms import LongSelect, NoHiddenCharacters, has_hidden_characters, select_choices
 from sportello.core.languages import content_language_choices
-from sportello.permits.content import ProcedureContent
+from sportello.permits.content import TEXT_MAX_LENGTH, ProcedureContent
 from sportello.permits.models import ChecklistStatus, FilingPlace, ItemStatus
 
 CLEAN = NoHiddenCharacters()
@@ -440,3 +441,52 @@ def procedure_data(form: ProcedureForm) -> dict:
             if row.kept
         ],
     }
+
+
+# ---- content translations ------------------------------------------------------------------------
+
+PO_MAX_BYTES = 2 * 1024 * 1024
+
+
+class TranslationFilterForm(FlaskForm):
+    """Filters of one language's strings (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default="all", validators=[Optional()])
+    q = StringField(_l("Text"), filters=[_strip], validators=[Optional(), Length(max=100)])
+
+
+class TranslationForm(FlaskForm):
+    text = TextAreaField(
+        _l("Translation"),
+        validators=[
+            DataRequired(_l("Enter the translation.")),
+            Length(max=TEXT_MAX_LENGTH, message=_l("A translation can be at most %(max)s characters long.")),
+            CLEAN,
+        ],
+        render_kw={"rows": 5},
+        description=_l("Words in braces, such as {date}, stay as they are: the document fills them in."),
+    )
+    reviewed = BooleanField(
+        _l("Mark as reviewed"),
+        description=_l("Tick it when the translation is ready for people to read. Unticked, it is saved as a draft."),
+    )
+    version = HiddenField()
+
+
+class PoImportForm(FlaskForm):
+    file = FileField(
+        _l("PO file"),
+        validators=[
+            FileRequired(_l("Choose the PO file to import.")),
+            FileSize(PO_MAX_BYTES, message=_l("A PO file can be at most 2 MB.")),
+        ],
+        render_kw={"accept": ".po,text/x-gettext-translation"},
+        description=_l("A file exported from this page and translated with your own tool (Poedit, Weblate, ...)."),
+    )
+    reviewed = BooleanField(
+        _l("These translations were reviewed"),
+        description=_l("Entries marked fuzzy stay drafts. Unticked, every changed text is saved as a draft."),
+    )

@@ -251,6 +251,13 @@ CHECKLIST_FIELDS = {
 }
 ITEM_FIELDS = {"status": _l("Status"), "note": _l("Note"), "code": _l("Document")}
 LINK_FIELDS = {"expires_at": _l("Expires"), "revoked_at": _l("Revoked")}
-TRANSLATION_FIELDS = {"text": _l("Translation"), "status": _l("Status"), "language": _l("Language")}
+TRANSLATION_FIELDS = {
+    "text": _l("Translation"),
+    "status": _l("Status"),
+    "language": _l("Language"),
+    "string_id": _l("Text"),
+    "reviewed_by_id": _l("Reviewed by"),
+    "reviewed_at": _l("Reviewed on"),
+}
 VERSION_FIELDS = {"number": _l("Version"), "change_note": _l("What changed")}
 PROCEDURE_FIELDS = {"active": _l("Offered for new checklists"), "latest_number": _l("Latest version")}

@@ -75,7 +75,7 @@ def test_bad_input_keeps_what_was_typed(client, login_as, db, desk, make_person)
     person = make_person(desk)
     db.session.commit()
     url = f"/people/{person.id}/consents/new"
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (today() + timedelta(days=3)).isoformat()
     response = client.post(url, data=FORM | {"notice_version": "", "signed_on": future, "notice_language": "xx"})
     assert response.status_code == 422
     text = text_of(response)
