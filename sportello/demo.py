@@ -57,6 +57,12 @@ USERS = [
     (Role.MEDIATOR, "Amina El Idrissi", "mediatrice@demo.sportello.example", ["RA", "FA"], "ar"),
 ]
 
+# The content languages the demo mediator and coordinator translate and review.
+REVIEW_LANGUAGES = {
+    "mediatrice@demo.sportello.example": ["ar", "fr"],
+    "coordinatore@demo.sportello.example": ["en", "sq"],
+}
+
 demo_cli = AppGroup("demo", help="Demo data for trying Sportello out.")
 
 
@@ -72,6 +78,7 @@ def seed() -> bool:
         )
         user.password_hash = auth.hash_password(DEMO_PASSWORD)
         user.must_change_password = False
+        user.review_languages = REVIEW_LANGUAGES.get(email, [])
     db.session.flush()
     seed_people([desks["RA"].id, desks["FA"].id])
     db.session.flush()
