@@ -146,7 +146,7 @@ def test_changing_answers_adds_and_removes_items(db, case):
 def test_a_closed_case_takes_no_checklist(client, login_as, db, case):
     case_services.change_status(case, "close", reason="moved", note="", on=today(), version=case.version)
     db.session.commit()
-    login_as(Role.OPERATOR)
+    login_as(Role.OPERATOR, language="en")
     response = client.post(f"/permits/cases/{case.id}/new?procedure=RIN_LAV_SUB", data={"language": "it"})
     assert response.status_code == 422 and "closed" in text_of(response)
 
