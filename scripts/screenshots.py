@@ -7,6 +7,7 @@ Serves the app with the demo data on a temporary SQLite file and drives Debian's
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -44,6 +45,9 @@ PAGES = [
     # The person's phone page: the link is read from the checklist page, then opened on a phone.
     ("public-ar.png", "operatrice@demo.sportello.example", "ar", "public:/permits/checklists/1"),
     ("public-zh.png", "coordinatore@demo.sportello.example", "zh", "public:/permits/checklists/2"),
+    # First pages of checklist PDFs, turned into images with pdftoppm.
+    ("checklist-pdf-ar.png", "operatrice@demo.sportello.example", "it", "pdf:/permits/checklists/1/pdf?lang=ar"),
+    ("checklist-pdf-bn.png", "operatrice@demo.sportello.example", "it", "pdf:/permits/checklists/1/pdf?lang=bn"),
 ]
 
 
@@ -73,8 +77,16 @@ def main(out: Path, only: set[str] | None = None) -> None:
                         "csrf_token": page.locator("input[name=csrf_token]").first.input_value(),
                     },
                 )
-                page.goto(base + path.removeprefix("public:"))
-            if path.startswith("public:"):
+                if not path.startswith("pdf:"):
+                    page.goto(base + path.removeprefix("public:"))
+            if path.startswith("pdf:"):
+                pdf = Path(tempfile.mkdtemp()) / "page.pdf"
+                pdf.write_bytes(page.request.get(base + path.removeprefix("pdf:")).body())
+                stem = str(out / name).removesuffix(".png")
+                subprocess.run(
+                    ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), stem], check=True
+                )
+            elif path.startswith("public:"):
                 link = page.locator("#link-url").input_value()
                 phone = browser.new_context(viewport={"width": 390, "height": 844}, locale=lang)
                 public = phone.new_page()
