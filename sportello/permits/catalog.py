@@ -77,9 +77,8 @@ def load_catalog(languages: tuple[str, ...] = CONTENT_LANGUAGE_CODES) -> LoadRep
         report.procedures_added += 1
     before = db.session.scalar(sa.select(sa.func.count()).select_from(content.ContentString))
     strings = content.ensure_strings(entries)
-    report.strings_added = len(strings) - before if before is not None else len(strings)
-    report.strings_added = max(report.strings_added, 0)
-    by_id = {s.id: s for s in strings.values()}
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(content.ContentString))
+    report.strings_added = after - before
     for language in languages:
         path = content.SEED_DIR / f"{language}.po"
         if language == "it" or not path.exists():
@@ -99,6 +98,5 @@ def load_catalog(languages: tuple[str, ...] = CONTENT_LANGUAGE_CODES) -> LoadRep
             )
             have.add(string.id)
             report.translations_added += 1
-    del by_id
     db.session.flush()
     return report

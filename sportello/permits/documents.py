@@ -18,7 +18,6 @@ from babel.numbers import format_currency
 from sportello.auth.models import Desk
 from sportello.core import pdf
 from sportello.core.forms import today
-from sportello.core.languages import own_name
 from sportello.permits import services
 from sportello.permits.content import DIRECTIONS, ProcedureContent, Text, Translator
 from sportello.permits.models import READY, Checklist, ItemStatus, ProcedureVersion
@@ -82,10 +81,6 @@ class Document:
     @property
     def bilingual(self) -> bool:
         return self.language != "it"
-
-    @property
-    def own_language_name(self) -> str:
-        return own_name(self.language)
 
 
 def _texts(content: ProcedureContent) -> list[str]:

@@ -8,7 +8,7 @@ import secrets
 import smtplib
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -130,7 +130,7 @@ def start_checklist(case: Case, version: ProcedureVersion, answers: dict[str, An
     checklist.count_items()
     db.session.add(checklist)
     db.session.flush()
-    audit.record(audit.Action.CREATE, checklist, label=_label(checklist))
+    audit.record(audit.Action.CREATE, checklist, label=checklist_label(checklist))
     return checklist
 
 
@@ -157,7 +157,8 @@ def change_answers(checklist: Checklist, answers: dict[str, Any], *, version: An
         if code not in present:
             checklist.items.append(ChecklistItem(code=code, position=position))
     checklist.count_items()
-    audit.record(audit.Action.UPDATE, checklist, {"answers": [old, checklist.answers]}, label=_label(checklist))
+    changes = {"answers": [old, checklist.answers]}
+    audit.record(audit.Action.UPDATE, checklist, changes, label=checklist_label(checklist))
     db.session.flush()
 
 
@@ -171,7 +172,7 @@ def set_item(item: ChecklistItem, status: ItemStatus, note: str, *, version: Any
         raise RuleError(_l("This case is closed: reopen it before changing it."))
     item.status = status
     item.note = note
-    audit.record(audit.Action.UPDATE, item, label=f"{_label(item.checklist)} · {item.code}")
+    audit.record(audit.Action.UPDATE, item, label=f"{checklist_label(item.checklist)} · {item.code}")
     _store_counts(item.checklist)
 
 
@@ -201,10 +202,10 @@ def update_checklist(checklist: Checklist, values: dict[str, Any], *, version: A
     checklist.filing_note = values["filing_note"]
     if checklist.filing_on and checklist.filing_place is None:
         checklist.filing_place = FilingPlace(content_of(checklist).filing_place)
-    audit.record(audit.Action.UPDATE, checklist, label=_label(checklist))
+    audit.record(audit.Action.UPDATE, checklist, label=checklist_label(checklist))
 
 
-def _label(checklist: Checklist) -> str:
+def checklist_label(checklist: Checklist) -> str:
     return f"{checklist.case.reference} · {checklist.procedure_version.content['code']}"
 
 
@@ -332,7 +333,7 @@ def create_link(checklist: Checklist, days: int | None = None) -> ChecklistLink:
     db.session.add(link)
     db.session.flush()
     audit.record(
-        audit.Action.CREATE, link, {"expires_at": [None, link.expires_at.isoformat()]}, label=_label(checklist)
+        audit.Action.CREATE, link, {"expires_at": [None, link.expires_at.isoformat()]}, label=checklist_label(checklist)
     )
     return link
 
@@ -342,7 +343,7 @@ def revoke_link(link: ChecklistLink, user: User) -> None:
         return
     link.revoked_at = utcnow()
     link.revoked_by_id = user.id
-    audit.record(audit.Action.UPDATE, link, label=_label(link.checklist))
+    audit.record(audit.Action.UPDATE, link, label=checklist_label(link.checklist))
 
 
 @dataclass
@@ -377,7 +378,7 @@ def record_opening(link: ChecklistLink, what: str, language: str) -> None:
         audit.Action.VIEW if what == "page" else audit.Action.DOWNLOAD,
         link,
         {"opened": [None, what], "language": [None, language]},
-        label=_label(link.checklist),
+        label=checklist_label(link.checklist),
     )
 
 
@@ -416,7 +417,7 @@ def send_link_email(link: ChecklistLink, link_url: str, address: str) -> None:
     except (OSError, smtplib.SMTPException) as error:
         current_app.logger.warning("checklist link e-mail failed: %s", error)
         raise RuleError(_l("The e-mail could not be sent. Try again later or share the link another way.")) from error
-    audit.record(audit.Action.SEND, link, {"email": [None, address]}, label=_label(checklist))
+    audit.record(audit.Action.SEND, link, {"email": [None, address]}, label=checklist_label(checklist))
 
 
 def _smtp(config: Any) -> smtplib.SMTP:
@@ -435,10 +436,6 @@ def _smtp(config: Any) -> smtplib.SMTP:
 def active_links(checklist: Checklist) -> list[ChecklistLink]:
     now = utcnow()
     return [link for link in checklist.links if link.is_active(now)]
-
-
-def link_expiry(link: ChecklistLink) -> datetime:
-    return link.expires_at
 
 
 # ---- editing procedures -------------------------------------------------------------------------

@@ -47,13 +47,13 @@ def index():
         "permits/index.html",
         entries=services.procedures(include_inactive=withdrawn),
         withdrawn=withdrawn,
-        leaflet_form=LeafletForm(formdata=None, lang=_default_language()),
+        leaflet_form=LeafletForm(formdata=None, lang=LEAFLET_LANGUAGE),
         can_edit=current_user.role in services.EDITOR_ROLES,
     )
 
 
-def _default_language() -> str:
-    return "en"
+# Blank leaflets are offered in English first: the language most desks' visitors read after their own.
+LEAFLET_LANGUAGE = "en"
 
 
 def _procedure_or_404(code: str):
@@ -78,7 +78,7 @@ def procedure(code: str):
         version=version,
         content=content,
         fees=services.fees_for(content, None),
-        leaflet_form=LeafletForm(formdata=None, lang=_default_language()),
+        leaflet_form=LeafletForm(formdata=None, lang=LEAFLET_LANGUAGE),
         can_edit=current_user.role in services.EDITOR_ROLES,
     )
 
@@ -286,7 +286,7 @@ def checklist_pdf(checklist_id: int):
         checklist, language, link=link[0] if link else None, link_url=_link_url(link[0]) if link else ""
     )
     data = documents.render(doc)
-    audit.record(audit.Action.DOWNLOAD, checklist, {"pdf": [None, language]}, label=services._label(checklist))
+    audit.record(audit.Action.DOWNLOAD, checklist, {"pdf": [None, language]}, label=services.checklist_label(checklist))
     db.session.commit()
     return _pdf(data, documents.filename(doc, checklist.procedure_version.content["code"]))
 
