@@ -175,10 +175,13 @@ class Checklist(_CasePart, Timestamped, Versioned, db.Model):
         back_populates="checklist", order_by="ChecklistLink.created_at.desc()", cascade="all, delete-orphan"
     )
 
-    def count_items(self) -> None:
+    def item_counts(self) -> tuple[int, int]:
+        """(documents that apply, documents ready) from the items."""
         applicable = [item for item in self.items if item.status is not ItemStatus.NOT_APPLICABLE]
-        self.items_total = len(applicable)
-        self.items_ready = sum(1 for item in applicable if item.status in READY)
+        return len(applicable), sum(1 for item in applicable if item.status in READY)
+
+    def count_items(self) -> None:
+        self.items_total, self.items_ready = self.item_counts()
 
     @property
     def percent_ready(self) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -37,7 +37,6 @@ from sportello.extensions import db
 from sportello.people.models import Person
 from sportello.permits.content import ProcedureContent, Translator, content_entries, ensure_strings
 from sportello.permits.models import (
-    READY,
     Checklist,
     ChecklistItem,
     ChecklistLink,
@@ -180,8 +179,7 @@ def _store_counts(checklist: Checklist) -> None:
     """Progress counts are written apart from the checklist's version: ticking a document does
     not make someone else's open edit of the appointment stale."""
     db.session.flush()
-    applicable = [item for item in checklist.items if item.status is not ItemStatus.NOT_APPLICABLE]
-    total, ready = len(applicable), sum(1 for item in applicable if item.status in READY)
+    total, ready = checklist.item_counts()
     db.session.execute(
         sa.update(Checklist)
         .where(Checklist.id == checklist.id)
@@ -286,8 +284,6 @@ def checklists_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         .order_by(Checklist.filing_on.is_(None), Checklist.filing_on, Checklist.id)
         .limit(limit)
     )
-    from flask import url_for
-
     day = today()
     items = []
     for row in rows:
