@@ -61,6 +61,18 @@ SECTIONS = (
         frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR}),
     ),
     HomeSection(
+        "mediation_to_confirm",
+        _l("Mediation sessions to confirm"),
+        _l("Sessions mediators logged on your cases will appear here for you to confirm the hours."),
+        frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR}),
+    ),
+    HomeSection(
+        "timesheets",
+        _l("Timesheets to approve"),
+        _l("Mediators' monthly timesheets waiting for approval will appear here."),
+        frozenset({Role.ADMIN, Role.COORDINATOR}),
+    ),
+    HomeSection(
         "sessions",
         _l("Upcoming sessions"),
         _l("Mediation sessions assigned to you will appear here, with the date, the place and the language."),
