@@ -48,7 +48,13 @@ PAGES = [
     # First pages of checklist PDFs, turned into images with pdftoppm.
     ("checklist-pdf-ar.png", "operatrice@demo.sportello.example", "it", "pdf:/permits/checklists/1/pdf?lang=ar"),
     ("checklist-pdf-bn.png", "operatrice@demo.sportello.example", "it", "pdf:/permits/checklists/1/pdf?lang=bn"),
+    ("mediation-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/"),
+    ("mediation-request-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/requests/9"),
+    # The mediator on a phone: a request to answer, and the log of a session.
+    ("mediation-request-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/requests/1"),
+    ("session-log-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/requests/4/session"),
 ]
+PHONE = {"width": 390, "height": 844}
 
 
 def main(out: Path, only: set[str] | None = None) -> None:
@@ -62,7 +68,8 @@ def main(out: Path, only: set[str] | None = None) -> None:
         for name, email, lang, path in PAGES:
             if only and name not in only:
                 continue
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=lang)
+            viewport = PHONE if path.startswith("phone:") else {"width": 1280, "height": 800}
+            context = browser.new_context(viewport=viewport, locale=lang)
             page = context.new_page()
             page.goto(f"{base}/login?lang={lang}")
             if email:
@@ -78,7 +85,7 @@ def main(out: Path, only: set[str] | None = None) -> None:
                     },
                 )
                 if not path.startswith("pdf:"):
-                    page.goto(base + path.removeprefix("public:"))
+                    page.goto(base + path.removeprefix("public:").removeprefix("phone:"))
             if path.startswith("pdf:"):
                 pdf = Path(tempfile.mkdtemp()) / "page.pdf"
                 pdf.write_bytes(page.request.get(base + path.removeprefix("pdf:")).body())
@@ -88,7 +95,7 @@ def main(out: Path, only: set[str] | None = None) -> None:
                 )
             elif path.startswith("public:"):
                 link = page.locator("#link-url").input_value()
-                phone = browser.new_context(viewport={"width": 390, "height": 844}, locale=lang)
+                phone = browser.new_context(viewport=PHONE, locale=lang)
                 public = phone.new_page()
                 public.goto(f"{link}?lang={lang}")
                 public.screenshot(path=str(out / name), full_page=True)

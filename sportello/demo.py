@@ -21,6 +21,7 @@ from sportello.cases.demo_data import seed_cases
 from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.mediation.demo_data import seed_mediation
 from sportello.people.demo_data import seed_people
 from sportello.permits.demo_data import seed_checklists
 
@@ -85,6 +86,8 @@ def seed() -> bool:
     seed_cases()
     db.session.flush()
     seed_checklists()
+    db.session.flush()
+    seed_mediation()
     db.session.flush()
     return True
 

@@ -27,6 +27,9 @@ ADMIN_AREA = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": 403}
 OWN_DESK_COORDINATOR = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": 403}
 DESK_STAFF = {"admin": OK, "coordinator": OK, "operator": OK, "mediator": 403}
 OWN_DESK_STAFF = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403), "mediator": 403}
+# Mediation requests: desk staff of the request's desk, and the mediator it is assigned to.
+REQUEST_PARTIES = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403), "mediator": (OK, 403)}
+ASSIGNED_MEDIATOR = {"admin": 403, "coordinator": 403, "operator": 403, "mediator": (OK, 403)}
 # Content translations: admins every language, coordinators and mediators their own languages.
 TRANSLATORS = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": (OK, 403)}
 
@@ -136,6 +139,20 @@ ROUTES = [
     ("POST", "/permits/translations/{lang}/{string}", TRANSLATORS),
     ("GET", "/permits/translations/{lang}/export.po", ALL),
     ("POST", "/permits/translations/{lang}/import", TRANSLATORS),
+    ("GET", "/mediation/", ALL),
+    ("GET", "/mediation/requests/new?case={case}", OWN_DESK_STAFF),
+    ("POST", "/mediation/requests/new?case={case}", OWN_DESK_STAFF),
+    ("GET", "/mediation/requests/{request}", REQUEST_PARTIES),
+    ("GET", "/mediation/requests/{request}/edit", OWN_DESK_STAFF),
+    ("POST", "/mediation/requests/{request}/edit", OWN_DESK_STAFF),
+    ("POST", "/mediation/requests/{request}/assign", OWN_DESK_STAFF),
+    ("POST", "/mediation/requests/{request}/accept", ASSIGNED_MEDIATOR),
+    ("POST", "/mediation/requests/{request}/decline", ASSIGNED_MEDIATOR),
+    ("POST", "/mediation/requests/{request}/cancel", REQUEST_PARTIES),
+    ("GET", "/mediation/requests/{request}/session", ASSIGNED_MEDIATOR),
+    ("POST", "/mediation/requests/{request}/session", ASSIGNED_MEDIATOR),
+    ("POST", "/mediation/sessions/{session}/confirm", OWN_DESK_STAFF),
+    ("POST", "/mediation/sessions/{session}/query", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -163,6 +180,8 @@ PLACEHOLDERS = {
     "{token}": "<token>",
     "{lang}": "<language>",
     "{string}": "<int:string_id>",
+    "{request}": "<int:request_id>",
+    "{session}": "<int:session_id>",
 }
 
 
@@ -196,6 +215,7 @@ def test_every_route_is_in_the_table(app):
 
 CASE_ROWS = {"case", "track", "goal", "intervention", "referral", "appointment", "service"}
 CHECKLIST_ROWS = {"checklist", "item", "checklist_link", "token"}
+MEDIATION_ROWS = {"request", "session"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -300,6 +320,45 @@ def _records_of(db, person, other, app) -> dict[str, int]:
     }
 
 
+def make_mediation_rows(db, desk, case_id: int, user, scope: str) -> dict[str, int]:
+    """A request of ``desk`` about the case, with its logged session. For a mediator, the
+    request is theirs (own) or another mediator's (other)."""
+    from datetime import time
+
+    from sportello.mediation import models as m
+
+    mediator = m.Mediator(name="Someone else")
+    if user.role is Role.MEDIATOR and scope == "own":
+        mediator.name, mediator.user_id = user.name, user.id
+    mediator.languages.append(m.MediatorLanguage(language="ar", level=m.LanguageLevel.NATIVE))
+    request = m.MediationRequest(
+        desk_id=desk.id,
+        case_id=case_id,
+        language="ar",
+        on_date=date(2026, 1, 8),
+        starts_at=time(9, 0),
+        ends_at=time(10, 0),
+        setting=m.Setting.HEALTH,
+        status=m.RequestStatus.DONE,
+        mediator=mediator,
+    )
+    session = m.MediationSession(
+        request=request,
+        mediator=mediator,
+        on_date=request.on_date,
+        starts_at=request.starts_at,
+        ends_at=request.ends_at,
+        minutes=60,
+        language="ar",
+        mode=m.Mode.IN_PERSON,
+        setting=m.Setting.HEALTH,
+        outcome=m.SessionOutcome.COMPLETED,
+    )
+    db.session.add_all([mediator, request, session])
+    db.session.flush()
+    return {"{request}": request.id, "{session}": session.id}
+
+
 # {lang} in the rows of content translations: the language on the user's account, or another.
 OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
 
@@ -342,12 +401,16 @@ def test_access(
         values |= make_checklist_rows(db, values["{case}"])
     if any(placeholder in url for placeholder in ("{lang}", "{string}", "{procedure}")):
         values |= _content_rows(db, scope)
+    user = None
+    if role != "anonymous":
+        user = login_as(role, review_languages=[OWN_LANGUAGE])
+    if needs & MEDIATION_ROWS:
+        case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
+        values |= make_mediation_rows(db, target_desk, case_id, user or target_user, scope)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
         path = path.replace(placeholder, str(value))
-    if role != "anonymous":
-        login_as(role, review_languages=[OWN_LANGUAGE])
 
     response = client.open(path, method=method)
     response.close()  # a download streams a file

@@ -12,6 +12,13 @@ def add_case_panel(app: Flask, template: str, context: Callable[[Any, Any], dict
     app.extensions.setdefault("sportello_case_panels", []).append((template, context))
 
 
+def add_timeline_source(app: Flask, template: str, source: Callable[[Any, Any], list]) -> None:
+    """Let another part put its rows on a case's timeline: ``source(case, user)`` returns rows
+    with an ``on_date``, newest first, each rendered by ``template`` as ``entry`` (for example
+    the mediation sessions of the case)."""
+    app.extensions.setdefault("sportello_timeline_sources", []).append((template, source))
+
+
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -433,7 +433,8 @@ class CaseFile:
 
     case: Case
     goals: list[Goal]
-    timeline: list[Intervention]
+    # (template, row): an intervention (template "") or another part's row and its template.
+    timeline: list[tuple[str, Any]]
     referrals: list[Referral]
     appointments: list[Appointment]
     other_cases: list[Case]
@@ -463,12 +464,19 @@ def case_file(case: Case, user: User) -> CaseFile:
         )
     )
     entries = timeline(case)
+    minutes = sum(e.minutes for e in entries)
+    merged = [("", entry.occurred_on, entry) for entry in entries]
+    for template, source in current_app.extensions.get("sportello_timeline_sources", []):
+        merged.extend((template, row.on_date, row) for row in source(case, user))
+    # Newest first; on the same day the desk's own entries before other parts' rows.
+    merged.sort(key=lambda row: (row[1], row[0] == ""), reverse=True)
     # A person has few cases: fetch them by person, then keep those the user may see.
     others = db.session.scalars(
         sa.select(Case).where(Case.person_id == case.person_id, Case.id != case.id).options(lazyload(Case.tracks))
     )
     other_cases = sorted((c for c in others if c.can_view(user)), key=lambda c: (c.opened_on, c.id), reverse=True)
-    return CaseFile(case, goals, entries, referrals, appointments, other_cases, sum(e.minutes for e in entries))
+    timeline_rows = [(template, row) for template, _, row in merged]
+    return CaseFile(case, goals, timeline_rows, referrals, appointments, other_cases, minutes)
 
 
 def record_view(case: Case) -> None:

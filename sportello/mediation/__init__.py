@@ -5,4 +5,33 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportello.mediation import models  # noqa: F401
+    from flask_babel import lazy_gettext as _l
+
+    from sportello.cases import add_case_panel, add_timeline_source
+    from sportello.core import audit
+    from sportello.core.home import add_home_section
+    from sportello.core.navigation import NavEntry, add_nav_entry
+    from sportello.mediation import models, services, views
+
+    app.register_blueprint(views.bp)
+    add_nav_entry(
+        app, NavEntry("mediation", _l("Mediation"), "mediation.index", frozenset(views.ALL_ROLES), "/mediation")
+    )
+    add_case_panel(app, "mediation/_case_panel.html", services.case_mediation_panel)
+    add_timeline_source(app, "mediation/_timeline_session.html", services.case_timeline_sessions)
+    add_home_section(app, "sessions", services.upcoming_home_section)
+    add_home_section(app, "to_log", services.to_log_home_section)
+    add_home_section(app, "mediation_to_confirm", services.to_confirm_home_section)
+
+    enums = {
+        "mode": models.Mode,
+        "setting": models.Setting,
+        "urgency": models.Urgency,
+        "outcome": models.SessionOutcome,
+    }
+    audit.register_labels(
+        "MediationRequest", _l("Mediation request"), models.REQUEST_FIELDS, {**enums, "status": models.RequestStatus}
+    )
+    audit.register_labels(
+        "MediationSession", _l("Mediation session"), models.SESSION_FIELDS, {**enums, "status": models.SessionStatus}
+    )
