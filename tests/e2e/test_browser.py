@@ -122,3 +122,43 @@ def test_case_page_add_an_intervention_and_accessibility(live_server, browser):
     assert page.locator("#minutes-error").is_visible()
     assert _serious_violations(page) == []
     context.close()
+
+
+def test_a_mediator_logs_a_session_on_a_phone(live_server, browser):
+    """The demo mediator (Arabic interface) logs yesterday's session from the home page, on a
+    phone-sized screen: a wrong end time first, then the right one."""
+    context = browser.new_context(
+        bypass_csp=True, locale="ar", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    mediator_email = next(email for role, _, email, _, _ in USERS if role.value == "mediator")
+    page.fill("input[name=email]", mediator_email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    to_log = page.locator("#section-to_log ~ ul a")
+    assert to_log.count() == 1
+    to_log.first.click()
+    page.wait_for_load_state()
+    assert "/session" in page.url
+    assert _serious_violations(page) == []
+    # The form fits the phone's width: nothing to scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.fill("input[name=starts_at]", "10:00")
+    page.fill("input[name=ends_at]", "09:30")
+    page.select_option("select[name=outcome]", "completed")
+    page.fill("textarea[name=note]", "Spiegati gli orari del consultorio")
+    page.locator(".session-log form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#ends_at-error").is_visible()
+    assert page.locator("textarea[name=note]").input_value() == "Spiegati gli orari del consultorio"
+
+    page.fill("input[name=ends_at]", "11:15")
+    page.locator(".session-log form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/")
+    assert page.locator("#section-to_log ~ ul a").count() == 0
+    context.close()
