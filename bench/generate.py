@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from anyascii import anyascii
 
 from bench.generate_cases import generate_cases
+from bench.generate_mediation import generate_mediation
 from bench.names import NAMES
 from sportello.auth.models import Desk, User, user_desks
 from sportello.auth.services import hash_password
@@ -181,9 +182,14 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
     case_count = generate_cases(
         rng, people * 3 // 2, people, lambda person_id: desk_ids[(person_id - 1) % len(desk_ids)], codes, staff_by_desk
     )
+    # The roster: 200 mediators and 200,000 sessions at 100,000 people.
+    mediator_accounts = [
+        uid for uid, u in zip(user_ids, users, strict=True) if u["role"] is Role.MEDIATOR and u["active"]
+    ]
+    session_count = generate_mediation(rng, max(10, size // 500), size * 2, mediator_accounts)
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     if postgresql:
-        for table in ("people", "cases", "case_tracks"):
+        for table in ("people", "cases", "case_tracks", "mediation_requests"):
             db.session.execute(
                 sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             )
@@ -197,5 +203,6 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         "users": accounts,
         "people": people,
         "cases": case_count,
+        "mediation_sessions": session_count,
         "audit_entries": len(entries),
     }
