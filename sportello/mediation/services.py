@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, url_for
 from flask_babel import format_date, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from sportello.cases.models import Case, TrackKind
+from sportello.cases.models import Case
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
@@ -568,15 +568,19 @@ def search_requests(user, filters: RequestFilters, *, page: int, per_page: int):
 
 
 def case_requests(case: Case) -> list[MediationRequest]:
-    """A case's requests with their sessions, the latest first (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(MediationRequest)
-            .where(MediationRequest.case_id == case.id)
-            .options(joinedload(MediationRequest.session))
-            .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
-        ).unique()
-    )
+    """A case's requests with their sessions, the latest first: one query per request to the
+    app, shared by the case page's mediation panel and its timeline."""
+    cache = g.setdefault("case_mediation_requests", {})
+    if case.id not in cache:
+        cache[case.id] = list(
+            db.session.scalars(
+                sa.select(MediationRequest)
+                .where(MediationRequest.case_id == case.id)
+                .options(joinedload(MediationRequest.session))
+                .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
+            ).unique()
+        )
+    return cache[case.id]
 
 
 def case_mediation_panel(case: Case, user) -> dict[str, Any]:
@@ -586,20 +590,12 @@ def case_mediation_panel(case: Case, user) -> dict[str, Any]:
         "requests": active,
         "to_confirm": [r.session for r in requests if r.session is not None and can_confirm(r.session, user)],
         "can_request": not case.is_closed and case.can_edit(user),
-        "has_track": TrackKind.MEDIATION in case.track_kinds,
     }
 
 
 def case_timeline_sessions(case: Case, user) -> list[MediationSession]:
-    """Logged sessions on the case's timeline."""
-    return list(
-        db.session.scalars(
-            sa.select(MediationSession)
-            .join(MediationSession.request)
-            .where(MediationRequest.case_id == case.id)
-            .order_by(MediationSession.on_date.desc(), MediationSession.starts_at.desc())
-        )
-    )
+    """Logged sessions on the case's timeline, the latest first."""
+    return [r.session for r in case_requests(case) if r.session is not None]
 
 
 # ---- the day ----------------------------------------------------------------------------------
