@@ -272,11 +272,14 @@ def proposals(request: MediationRequest) -> list[Proposal]:
     speakers = list(
         db.session.scalars(
             sa.select(Mediator)
-            .join(MediatorLanguage)
-            .where(Mediator.active.is_(True), MediatorLanguage.language == request.language)
+            .where(
+                Mediator.active.is_(True),
+                Mediator.id.in_(
+                    sa.select(MediatorLanguage.mediator_id).where(MediatorLanguage.language == request.language)
+                ),
+            )
             .options(selectinload(Mediator.languages))
             .order_by(Mediator.name)
-            .distinct()
         )
     )
     if not speakers:
