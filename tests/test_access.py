@@ -153,6 +153,22 @@ ROUTES = [
     ("POST", "/mediation/requests/{request}/session", ASSIGNED_MEDIATOR),
     ("POST", "/mediation/sessions/{session}/confirm", OWN_DESK_STAFF),
     ("POST", "/mediation/sessions/{session}/query", OWN_DESK_STAFF),
+    # The mediators' roster is shared by every desk: own and other desk answer alike. {mediator}
+    # is another mediator's record, so a mediator is refused (their own: test_roster.py).
+    ("GET", "/mediation/mediators/", DESK_STAFF),
+    ("GET", "/mediation/mediators/me", ALL),
+    ("GET", "/mediation/mediators/new", ADMIN_AREA),
+    ("POST", "/mediation/mediators/new", ADMIN_AREA),
+    ("GET", "/mediation/mediators/{mediator}", DESK_STAFF),
+    ("GET", "/mediation/mediators/{mediator}/edit", ADMIN_AREA),
+    ("POST", "/mediation/mediators/{mediator}/edit", ADMIN_AREA),
+    ("POST", "/mediation/mediators/{mediator}/absences", ADMIN_AREA),
+    ("POST", "/mediation/mediators/absences/{absence}/delete", ADMIN_AREA),
+    ("GET", "/mediation/projects/", ADMIN_AREA),
+    ("GET", "/mediation/projects/new", ADMIN_AREA),
+    ("POST", "/mediation/projects/new", ADMIN_AREA),
+    ("GET", "/mediation/projects/{project}/edit", ADMIN_AREA),
+    ("POST", "/mediation/projects/{project}/edit", ADMIN_AREA),
 ]
 
 PLACEHOLDERS = {
@@ -182,6 +198,9 @@ PLACEHOLDERS = {
     "{string}": "<int:string_id>",
     "{request}": "<int:request_id>",
     "{session}": "<int:session_id>",
+    "{mediator}": "<int:mediator_id>",
+    "{absence}": "<int:absence_id>",
+    "{project}": "<int:project_id>",
 }
 
 
@@ -216,6 +235,7 @@ def test_every_route_is_in_the_table(app):
 CASE_ROWS = {"case", "track", "goal", "intervention", "referral", "appointment", "service"}
 CHECKLIST_ROWS = {"checklist", "item", "checklist_link", "token"}
 MEDIATION_ROWS = {"request", "session"}
+ROSTER_ROWS = {"mediator", "absence", "project"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -375,6 +395,22 @@ def _content_rows(db, scope: str) -> dict[str, object]:
     }
 
 
+def make_roster_rows(db, make_user) -> dict[str, int]:
+    """A mediator of the roster with an account (not the logged-in user's), an absence of theirs,
+    and a funding project."""
+    from sportello.mediation.models import Absence, FundingProject, Mediator, MediatorLanguage
+    from sportello.people.models import LanguageLevel
+
+    account = make_user(Role.MEDIATOR)
+    mediator = Mediator(name="Other Mediator", user_id=account.id)
+    mediator.languages.append(MediatorLanguage(language="ar", level=LanguageLevel.NATIVE, with_language="it"))
+    absence = Absence(mediator=mediator, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 15))
+    project = FundingProject(code=f"CUP-{account.id}", name="FAMI mediation")
+    db.session.add_all([mediator, absence, project])
+    db.session.flush()
+    return {"{mediator}": mediator.id, "{absence}": absence.id, "{project}": project.id}
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
 def test_access(
     app, client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope
@@ -407,6 +443,8 @@ def test_access(
     if needs & MEDIATION_ROWS:
         case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
         values |= make_mediation_rows(db, target_desk, case_id, user or target_user, scope)
+    if needs & ROSTER_ROWS:
+        values |= make_roster_rows(db, make_user)
     db.session.commit()
     path = url
     for placeholder, value in values.items():

@@ -6,10 +6,13 @@ Adding a content language is a line here and its translations, never other code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from babel import Locale
+from flask import Flask, current_app
 from flask_babel import get_locale
 
 
@@ -161,3 +164,21 @@ def country_choices(viewer: str | None = None) -> list[tuple[str, str]]:
 
 def is_country(code: str) -> bool:
     return code in _country_names("en")
+
+
+# ---- the languages a user works in -----------------------------------------------------------
+
+
+def add_spoken_languages_source(app: Flask, source: Callable[[Any], Iterable[str]]) -> None:
+    """Let a part say which languages a user works in besides those on their account (the
+    languages of a mediator's roster record): ``source(user)`` returns language codes."""
+    app.extensions.setdefault("sportello_spoken_languages", []).append(source)
+
+
+def review_languages_of(user: Any) -> list[str]:
+    """The languages ``user`` translates and reviews: those on their account
+    (``User.review_languages``), then those the registered sources add."""
+    codes = list(user.review_languages or [])
+    for source in current_app.extensions.get("sportello_spoken_languages", []):
+        codes.extend(code for code in source(user) if code not in codes)
+    return codes

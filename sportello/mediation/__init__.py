@@ -10,8 +10,9 @@ def init_app(app: Flask) -> None:
     from sportello.cases import add_case_panel, add_timeline_source
     from sportello.core import audit
     from sportello.core.home import add_home_section
-    from sportello.core.navigation import NavEntry, add_nav_entry
-    from sportello.mediation import models, services, views
+    from sportello.core.languages import add_spoken_languages_source
+    from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
+    from sportello.mediation import models, project_views, roster, roster_views, services, views
 
     app.register_blueprint(views.bp)
     add_nav_entry(
@@ -35,3 +36,21 @@ def init_app(app: Flask) -> None:
     audit.register_labels(
         "MediationSession", _l("Mediation session"), models.SESSION_FIELDS, {**enums, "status": models.SessionStatus}
     )
+
+    # The roster and the funding projects.
+    app.register_blueprint(roster_views.bp)
+    app.register_blueprint(project_views.bp)
+    add_admin_link(
+        app,
+        AdminLink(
+            _l("Funding projects"),
+            _l("The projects that fund mediation hours, with the codes funders know them by."),
+            "funding_projects.index",
+            frozenset(models.MANAGER_ROLES),
+        ),
+    )
+    # Mediators translate and review content in the languages of their roster record.
+    add_spoken_languages_source(app, roster.mediator_languages)
+    audit.register_labels("Mediator", _l("Mediator"), models.MEDIATOR_FIELDS, {"fields": models.Setting})
+    audit.register_labels("Absence", _l("Mediator's absence"), models.ABSENCE_FIELDS)
+    audit.register_labels("FundingProject", _l("Funding project"), models.PROJECT_FIELDS)

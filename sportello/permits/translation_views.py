@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sportello.core.concurrency import StaleEdit, conflict_rows
 from sportello.core.exceptions import FieldError
 from sportello.core.forms import add_field_error, select_choices
+from sportello.core.languages import review_languages_of
 from sportello.core.permissions import require_roles
 from sportello.extensions import db
 from sportello.permits import translations
@@ -51,9 +52,11 @@ def index():
     return render_template(
         "permits/translations.html",
         coverage=translations.coverage(),
-        # The languages on the user's own account (administrators edit all without any).
+        # The languages the user works in (administrators edit all without any).
         mine=[
-            code for code in translations.translatable_languages(current_user) if code in current_user.review_languages
+            code
+            for code in translations.translatable_languages(current_user)
+            if code in review_languages_of(current_user)
         ],
     )
 

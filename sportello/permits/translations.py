@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, check_version
 from sportello.core.exceptions import FieldError
-from sportello.core.languages import CONTENT_LANGUAGE_CODES
+from sportello.core.languages import CONTENT_LANGUAGE_CODES, review_languages_of
 from sportello.core.model import LabelledEnum, utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -47,18 +47,24 @@ def can_view(user: Any) -> bool:
 def can_translate(user: Any, language: str) -> bool:
     """Whether ``user`` may edit, import and mark reviewed the translations into ``language``.
 
-    Administrators every language; coordinators and mediators the languages of their account
-    (``User.review_languages``); operators none (they read the screens only).
+    Administrators every language; coordinators and mediators the languages they work in
+    (``core.languages.review_languages_of``: those of their account, and for instance the
+    languages of a mediator's roster record); operators none (they read the screens only).
     """
     if language not in TARGET_LANGUAGES:
         return False
     if user.role is Role.ADMIN:
         return True
-    return user.role in TRANSLATOR_ROLES and language in (user.review_languages or [])
+    return user.role in TRANSLATOR_ROLES and language in review_languages_of(user)
 
 
 def translatable_languages(user: Any) -> list[str]:
-    return [code for code in TARGET_LANGUAGES if can_translate(user, code)]
+    if user.role is Role.ADMIN:
+        return list(TARGET_LANGUAGES)
+    if user.role not in TRANSLATOR_ROLES:
+        return []
+    mine = set(review_languages_of(user))
+    return [code for code in TARGET_LANGUAGES if code in mine]
 
 
 # ---- coverage --------------------------------------------------------------------------------
