@@ -6,15 +6,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
-from wtforms.widgets import html_params
+from wtforms.widgets import TextInput, html_params
 
 from sportello.core.audit import Action
 from sportello.core.exceptions import FieldError, FieldErrors
@@ -58,6 +59,46 @@ class LongSelect:
 # C0/C1 controls (tab and newlines allowed) and the invisible marks that reorder text (bidi
 # embeddings, overrides and isolates): never typed on purpose, and used to disguise text.
 _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class MoneyField(DecimalField):
+    """An amount in euro as desks type it: "16", "16.00", "16,00" or "€ 16,00"; empty if unknown.
+    A text box, not a number one: browsers read a decimal comma differently."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
+        if raw == "":
+            self.data = None
+            return
+        if "," in raw:
+            raw = raw.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
+            # "1.000": a thousand in Italian, one euro in English. Ask rather than guess.
+            self.data = None
+            raise ValueError(_l("Write the amount without a thousands separator, like 1000,00."))
+        try:
+            value = Decimal(raw)
+        except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError(_l("Enter an amount in euro with at most two decimals, like 16,00."))
+        self.data = value
+
+
+class Within:
+    """A number between ``low`` and ``high``; an empty or unreadable value is left to the field."""
+
+    def __init__(self, low, high, message) -> None:
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(self.message)
 
 
 def has_hidden_characters(text: str) -> bool:

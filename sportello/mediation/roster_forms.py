@@ -3,7 +3,7 @@ weekly availability, absences) and of funding projects."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -23,10 +22,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from sportello.core.forms import LongSelect, NoHiddenCharacters, select_choices
+from sportello.core.forms import LongSelect, MoneyField, NoHiddenCharacters, Within, select_choices
 from sportello.core.languages import spoken_language_choices
 from sportello.mediation.models import Setting
 from sportello.people.models import LanguageLevel
@@ -53,42 +52,9 @@ def _typed(field) -> bool:
     return bool(field.data) or any(str(value).strip() for value in field.raw_data or [])
 
 
-class Within:
-    """A number between ``low`` and ``high``; an empty or unreadable value is left to the field."""
-
-    def __init__(self, low, high, message) -> None:
-        self.low, self.high, self.message = low, high, message
-
-    def __call__(self, form, field) -> None:
-        if field.data is not None and not self.low <= field.data <= self.high:
-            raise ValidationError(self.message)
-
-
 class Checkboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class RateField(DecimalField):
-    """Euro as desks type them: "18", "18.50" or "18,50"."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).replace("€", "").replace(" ", "").replace("\u00a0", "").strip().replace(",", ".")
-        if raw == "":
-            self.data = None
-            return
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            self.data = None
-            raise ValueError(_l("Enter an amount in euro with at most two decimals, like 18,50."))
-        self.data = value
 
 
 # ---- the list --------------------------------------------------------------------------------
@@ -168,7 +134,7 @@ class MediatorForm(FlaskForm):
         validators=[Optional(), Length(max=160), CLEAN],
         description=_l("The cooperative, association or agency the mediator works through."),
     )
-    hourly_rate = RateField(
+    hourly_rate = MoneyField(
         _l("Hourly rate (euro)"),
         places=2,
         default=Decimal("0"),

@@ -3,16 +3,12 @@ procedure."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -25,9 +21,15 @@ from wtforms import (
 )
 from wtforms.fields import EmailField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
-from sportello.core.forms import LongSelect, NoHiddenCharacters, has_hidden_characters, select_choices
+from sportello.core.forms import (
+    LongSelect,
+    MoneyField,
+    NoHiddenCharacters,
+    Within,
+    has_hidden_characters,
+    select_choices,
+)
 from sportello.core.languages import content_language_choices
 from sportello.permits.content import TEXT_MAX_LENGTH, ProcedureContent
 from sportello.permits.models import ChecklistStatus, FilingPlace, ItemStatus
@@ -151,35 +153,6 @@ FEE_ROWS_TO_ADD = 2
 TEXT_LIMIT = Length(max=2000, message=_l("At most 2000 characters."))
 
 
-class MoneyField(DecimalField):
-    """An amount in euro as desks type it: "16", "16.00", "16,00" or "€ 16,00"; empty if unknown.
-    A text box, not a number one: browsers read a decimal comma differently."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
-        if raw == "":
-            self.data = None
-            return
-        if "," in raw:
-            raw = raw.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
-            # "1.000": a thousand in Italian, one euro in English. Ask rather than guess.
-            self.data = None
-            raise ValueError(_l("Write the amount without a thousands separator, like 1000,00."))
-        try:
-            value = Decimal(raw)
-        except ArithmeticError:
-            value = None
-        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            self.data = None
-            raise ValueError(_l("Enter an amount in euro with at most two decimals, like 16,00."))
-        self.data = value
-
-
 class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         if not valuelist or str(valuelist[0]).strip() == "":
@@ -190,17 +163,6 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter a whole number.")) from None
-
-
-class Within:
-    """A number between ``low`` and ``high``; an empty or unreadable value is left to the field."""
-
-    def __init__(self, low, high, message) -> None:
-        self.low, self.high, self.message = low, high, message
-
-    def __call__(self, form, field) -> None:
-        if field.data is not None and not self.low <= field.data <= self.high:
-            raise ValidationError(self.message)
 
 
 class Conditions(SelectMultipleField):
