@@ -35,3 +35,35 @@ def init_app(app: Flask) -> None:
     audit.register_labels(
         "MediationSession", _l("Mediation session"), models.SESSION_FIELDS, {**enums, "status": models.SessionStatus}
     )
+
+    _init_timesheets(app)
+
+
+def _init_timesheets(app: Flask) -> None:
+    """Timesheets, their exports and the hours report."""
+    from flask_babel import lazy_gettext as _l
+
+    from sportello.core import audit
+    from sportello.core.home import add_home_section
+    from sportello.core.navigation import NavEntry, add_nav_entry
+    from sportello.core.roles import Role
+    from sportello.mediation import models, timesheet_views, timesheets
+
+    app.register_blueprint(timesheet_views.bp)
+    add_nav_entry(
+        app,
+        NavEntry(
+            "timesheets",
+            _l("Timesheets"),
+            "timesheets.index",
+            frozenset({Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR}),
+            "/mediation/timesheets",
+        ),
+    )
+    add_home_section(app, "timesheets", timesheets.to_approve_home_section)
+    audit.register_labels("Timesheet", _l("Timesheet"), models.TIMESHEET_FIELDS, {"status": models.TimesheetStatus})
+    audit.register_labels(
+        "MediationReport",
+        _l("Mediation hours report"),
+        {"format": _l("Format"), "date_from": _l("From"), "date_to": _l("To"), "timesheet": _l("Timesheet")},
+    )
