@@ -32,6 +32,10 @@ REQUEST_PARTIES = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403),
 ASSIGNED_MEDIATOR = {"admin": 403, "coordinator": 403, "operator": 403, "mediator": (OK, 403)}
 # Content translations: admins every language, coordinators and mediators their own languages.
 TRANSLATORS = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": (OK, 403)}
+# A mediator's month: admins and coordinators (the roster is shared), the mediator themself (own).
+MANAGERS_AND_MEDIATORS = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": OK}
+OWN_MONTH = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": (OK, 403)}
+OWN_MONTH_MEDIATOR_ONLY = {"admin": 403, "coordinator": 403, "operator": 403, "mediator": (OK, 403)}
 
 # (method, URL with {desk} / {user} placeholders, expected by role; a pair is (own desk, other desk))
 ROUTES = [
@@ -153,6 +157,17 @@ ROUTES = [
     ("POST", "/mediation/requests/{request}/session", ASSIGNED_MEDIATOR),
     ("POST", "/mediation/sessions/{session}/confirm", OWN_DESK_STAFF),
     ("POST", "/mediation/sessions/{session}/query", OWN_DESK_STAFF),
+    ("GET", "/mediation/timesheets/", MANAGERS_AND_MEDIATORS),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}", OWN_MONTH),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/submit", OWN_MONTH_MEDIATOR_ONLY),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/approve", ADMIN_AREA),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/return", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.csv", OWN_MONTH),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.xlsx", OWN_MONTH),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.pdf", OWN_MONTH),
+    ("GET", "/mediation/timesheets/report", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/report.csv", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/report.xlsx", ADMIN_AREA),
 ]
 
 PLACEHOLDERS = {
@@ -182,6 +197,9 @@ PLACEHOLDERS = {
     "{string}": "<int:string_id>",
     "{request}": "<int:request_id>",
     "{session}": "<int:session_id>",
+    "{mediator}": "<int:mediator_id>",
+    "{year}": "<int:year>",
+    "{month}": "<int:month>",
 }
 
 
@@ -375,6 +393,22 @@ def _content_rows(db, scope: str) -> dict[str, object]:
     }
 
 
+def make_mediator_month(db, user, scope: str) -> dict[str, int]:
+    """A mediator's month (January 2026). A mediator signed in has a roster record: the month's
+    mediator (own), or another one (other)."""
+    from sportello.mediation.models import Mediator
+
+    mediator = Mediator(name="Target mediator")
+    if user is not None and user.role is Role.MEDIATOR:
+        if scope == "own":
+            mediator.user_id = user.id
+        else:
+            db.session.add(Mediator(name="Signed-in mediator", user_id=user.id))
+    db.session.add(mediator)
+    db.session.flush()
+    return {"{mediator}": mediator.id, "{year}": 2026, "{month}": 1}
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
 def test_access(
     app, client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope
@@ -407,6 +441,8 @@ def test_access(
     if needs & MEDIATION_ROWS:
         case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
         values |= make_mediation_rows(db, target_desk, case_id, user or target_user, scope)
+    if url.startswith("/mediation/timesheets"):
+        values |= make_mediator_month(db, user, scope)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
