@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,12 @@ from sportello.mediation.timesheet_forms import ApproveForm, OverviewForm, Repor
 bp = Blueprint("timesheets", __name__, url_prefix="/mediation/timesheets")
 
 MONTH_ROLES = (*MANAGER_ROLES, Role.MEDIATOR)
+
+
+@bp.app_template_filter("timesheet_hours")
+def timesheet_hours(value) -> str:
+    """Hours with two decimals, in the viewer's locale: "21,50"."""
+    return "" if value is None else format_decimal(value, "#,##0.00")
 
 
 def _month_or_404(mediator_id: int, year: int, month: int) -> Mediator:

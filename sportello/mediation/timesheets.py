@@ -534,7 +534,7 @@ def to_approve_home_section(user) -> list[HomeItem]:
             url=url_for("timesheets.month", mediator_id=sheet.mediator_id, year=sheet.year, month=sheet.month),
             detail=gettext(
                 "%(hours)s hours · submitted on %(date)s",
-                hours=format_decimal(hours(sheet.minutes)),
+                hours=format_decimal(hours(sheet.minutes), "#,##0.00"),
                 date=format_date(sheet.submitted_at, "medium") if sheet.submitted_at else "",
             ),
         )

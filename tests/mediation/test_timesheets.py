@@ -435,9 +435,9 @@ def test_the_overview_lists_the_month_of_every_mediator(client, db, login_as, ma
     response = client.get("/mediation/timesheets/")  # the previous month by default
     assert response.status_code == 200 and "January 2026" in text_of(response)
     text = text_of(response)
-    assert "Aaron Busy 3 1 1 Open" in text
-    assert "Bianca Idle 0 0 0 Submitted" in text
-    assert "Carlo Gone Not active 1 1 0 Open" in text
+    assert "Aaron Busy 3.00 1.00 1 Open" in text
+    assert "Bianca Idle 0.00 0.00 0 Submitted" in text
+    assert "Carlo Gone Not active 1.00 1.00 0 Open" in text
     assert "Dario Gone" not in text
 
     submitted = text_of(client.get("/mediation/timesheets/?month=2026-01&status=submitted"))
@@ -594,24 +594,24 @@ def test_the_hours_report_counts_confirmed_hours(
     db.session.commit()
     login_as(Role.COORDINATOR, language="en")
     text = text_of(client.get("/mediation/timesheets/report"))
-    assert "Confirmed sessions: 3 · Hours: 4" in text
-    assert "Arabic CUP-R1 · FAMI 2 3" in text and "Urdu No project 1 1" in text
-    assert "Health care 2 3" in text and "School 1 1" in text
+    assert "Confirmed sessions: 3 · Hours: 4.00" in text
+    assert "Arabic CUP-R1 · FAMI 2 3.00" in text and "Urdu No project 1 1.00" in text
+    assert "Health care 2 3.00" in text and "School 1 1.00" in text
 
     only_project = text_of(
         client.get(f"/mediation/timesheets/report?date_from=2026-01-01&date_to=2026-02-20&project={project.id}")
     )
-    assert "Confirmed sessions: 2 · Hours: 3" in only_project
+    assert "Confirmed sessions: 2 · Hours: 3.00" in only_project
     no_project = text_of(client.get("/mediation/timesheets/report?date_from=2026-01-01&date_to=2026-02-20&project=0"))
-    assert "Confirmed sessions: 1 · Hours: 1" in no_project
+    assert "Confirmed sessions: 1 · Hours: 1.00" in no_project
 
     switch(Role.ADMIN, language="en")
     everything = text_of(client.get("/mediation/timesheets/report"))
-    assert "Confirmed sessions: 4 · Hours: 5" in everything
+    assert "Confirmed sessions: 4 · Hours: 5.00" in everything
     by_desk = text_of(
         client.get(f"/mediation/timesheets/report?date_from=2026-01-01&date_to=2026-12-31&desk={other_desk.id}")
     )
-    assert "Confirmed sessions: 1 · Hours: 1" in by_desk
+    assert "Confirmed sessions: 1 · Hours: 1.00" in by_desk
 
 
 def test_the_hours_report_refuses_bad_filters(client, db, login_as):
