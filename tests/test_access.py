@@ -32,6 +32,10 @@ REQUEST_PARTIES = {"admin": OK, "coordinator": (OK, 403), "operator": (OK, 403),
 ASSIGNED_MEDIATOR = {"admin": 403, "coordinator": 403, "operator": 403, "mediator": (OK, 403)}
 # Content translations: admins every language, coordinators and mediators their own languages.
 TRANSLATORS = {"admin": OK, "coordinator": (OK, 403), "operator": 403, "mediator": (OK, 403)}
+# A mediator's month: admins and coordinators (the roster is shared), the mediator themself (own).
+MANAGERS_AND_MEDIATORS = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": OK}
+OWN_MONTH = {"admin": OK, "coordinator": OK, "operator": 403, "mediator": (OK, 403)}
+OWN_MONTH_MEDIATOR_ONLY = {"admin": 403, "coordinator": 403, "operator": 403, "mediator": (OK, 403)}
 
 # (method, URL with {desk} / {user} placeholders, expected by role; a pair is (own desk, other desk))
 ROUTES = [
@@ -169,6 +173,17 @@ ROUTES = [
     ("POST", "/mediation/projects/new", ADMIN_AREA),
     ("GET", "/mediation/projects/{project}/edit", ADMIN_AREA),
     ("POST", "/mediation/projects/{project}/edit", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/", MANAGERS_AND_MEDIATORS),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}", OWN_MONTH),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/submit", OWN_MONTH_MEDIATOR_ONLY),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/approve", ADMIN_AREA),
+    ("POST", "/mediation/timesheets/{mediator}/{year}/{month}/return", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.csv", OWN_MONTH),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.xlsx", OWN_MONTH),
+    ("GET", "/mediation/timesheets/{mediator}/{year}/{month}.pdf", OWN_MONTH),
+    ("GET", "/mediation/timesheets/report", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/report.csv", ADMIN_AREA),
+    ("GET", "/mediation/timesheets/report.xlsx", ADMIN_AREA),
 ]
 
 PLACEHOLDERS = {
@@ -201,6 +216,8 @@ PLACEHOLDERS = {
     "{mediator}": "<int:mediator_id>",
     "{absence}": "<int:absence_id>",
     "{project}": "<int:project_id>",
+    "{year}": "<int:year>",
+    "{month}": "<int:month>",
 }
 
 
@@ -411,6 +428,22 @@ def make_roster_rows(db, make_user) -> dict[str, int]:
     return {"{mediator}": mediator.id, "{absence}": absence.id, "{project}": project.id}
 
 
+def make_mediator_month(db, user, scope: str) -> dict[str, int]:
+    """A mediator's month (January 2026). A mediator signed in has a roster record: the month's
+    mediator (own), or another one (other)."""
+    from sportello.mediation.models import Mediator
+
+    mediator = Mediator(name="Target mediator")
+    if user is not None and user.role is Role.MEDIATOR:
+        if scope == "own":
+            mediator.user_id = user.id
+        else:
+            db.session.add(Mediator(name="Signed-in mediator", user_id=user.id))
+    db.session.add(mediator)
+    db.session.flush()
+    return {"{mediator}": mediator.id, "{year}": 2026, "{month}": 1}
+
+
 @pytest.mark.parametrize(("method", "url", "expected", "role", "scope"), list(_cases()))
 def test_access(
     app, client, login_as, make_user, make_person, desk, other_desk, db, method, url, expected, role, scope
@@ -443,7 +476,9 @@ def test_access(
     if needs & MEDIATION_ROWS:
         case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
         values |= make_mediation_rows(db, target_desk, case_id, user or target_user, scope)
-    if needs & ROSTER_ROWS:
+    if url.startswith("/mediation/timesheets"):
+        values |= make_mediator_month(db, user, scope)
+    elif needs & ROSTER_ROWS:
         values |= make_roster_rows(db, make_user)
     db.session.commit()
     path = url

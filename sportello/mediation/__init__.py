@@ -12,7 +12,17 @@ def init_app(app: Flask) -> None:
     from sportello.core.home import add_home_section
     from sportello.core.languages import add_spoken_languages_source
     from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
-    from sportello.mediation import models, project_views, roster, roster_views, services, views
+    from sportello.core.roles import Role
+    from sportello.mediation import (
+        models,
+        project_views,
+        roster,
+        roster_views,
+        services,
+        timesheet_views,
+        timesheets,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     add_nav_entry(
@@ -54,3 +64,23 @@ def init_app(app: Flask) -> None:
     audit.register_labels("Mediator", _l("Mediator"), models.MEDIATOR_FIELDS, {"fields": models.Setting})
     audit.register_labels("Absence", _l("Mediator's absence"), models.ABSENCE_FIELDS)
     audit.register_labels("FundingProject", _l("Funding project"), models.PROJECT_FIELDS)
+
+    # Timesheets, their exports and the hours report.
+    app.register_blueprint(timesheet_views.bp)
+    add_nav_entry(
+        app,
+        NavEntry(
+            "timesheets",
+            _l("Timesheets"),
+            "timesheets.index",
+            frozenset({Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR}),
+            "/mediation/timesheets",
+        ),
+    )
+    add_home_section(app, "timesheets", timesheets.to_approve_home_section)
+    audit.register_labels("Timesheet", _l("Timesheet"), models.TIMESHEET_FIELDS, {"status": models.TimesheetStatus})
+    audit.register_labels(
+        "MediationReport",
+        _l("Mediation hours report"),
+        {"format": _l("Format"), "date_from": _l("From"), "date_to": _l("To"), "timesheet": _l("Timesheet")},
+    )
