@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import flask_migrate
@@ -50,6 +51,10 @@ PAGES = [
     ("home (mediator)", Role.MEDIATOR, "/"),
     ("mediation requests", Role.OPERATOR, "/mediation/"),
     ("mediation request page", Role.OPERATOR, "/mediation/requests/{request_id}"),
+    ("timesheet, a month (mediator)", Role.MEDIATOR, "/mediation/timesheets/{mediator_id}/{last_month}"),
+    ("timesheet, a month (coordinator)", Role.COORDINATOR, "/mediation/timesheets/{mediator_id}/{last_month}"),
+    ("timesheets overview", Role.COORDINATOR, "/mediation/timesheets/"),
+    ("mediators list", Role.OPERATOR, "/mediation/mediators/"),
     ("users list", Role.ADMIN, "/admin/users"),
     ("users list, search", Role.ADMIN, "/admin/users?q=an&state=all"),
     ("user edit form", Role.ADMIN, "/admin/users/{user_id}"),
@@ -73,6 +78,8 @@ FAST_PAGES = {
     "case page": 30.0,
     # Issue 5: the mediator's home page within 30 ms at 200 mediators and 200,000 sessions.
     "home (mediator)": 30.0,
+    "timesheet, a month (mediator)": 30.0,
+    "timesheet, a month (coordinator)": 30.0,
 }
 FUZZY_VS_EXACT = 3.0
 
@@ -143,13 +150,23 @@ def _placeholders() -> dict[str, str]:
     case = db.session.scalars(
         Case.visible_to(operator).where(Case.status == "open").order_by(Case.id.desc()).limit(1)
     ).one()
-    from sportello.mediation.models import MediationRequest
+    from sportello.core.forms import today
+    from sportello.mediation.models import MediationRequest, Mediator
+
+    mediator_user = db.session.scalars(
+        sa.select(User).where(User.role == Role.MEDIATOR, User.active.is_(True)).order_by(User.id).limit(1)
+    ).one()
+    mediator = db.session.scalars(sa.select(Mediator).where(Mediator.user_id == mediator_user.id)).one()
+    first_of_month = today().replace(day=1)
+    last_month = first_of_month - timedelta(days=1)
 
     request = db.session.scalars(
         MediationRequest.visible_to(operator).order_by(MediationRequest.on_date.desc()).limit(1)
     ).one()
     return {
         "request_id": str(request.id),
+        "mediator_id": str(mediator.id),
+        "last_month": f"{last_month.year}/{last_month.month}",
         "case_id": str(case.id),
         "case_reference": case.reference,
         "user_id": str(db.session.scalar(sa.select(User.id).order_by(User.id.desc()).limit(1))),
