@@ -40,8 +40,8 @@ class RequestForm(FlaskForm):
     )
     language = SelectField(_l("Language"), validators=[InputRequired(_l("Choose the language."))], widget=LongSelect())
     on_date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
-    starts_at = TimeField(_l("From"), validators=[InputRequired(_l("Enter the time."))])
-    ends_at = TimeField(_l("To"), validators=[InputRequired(_l("Enter the time."))])
+    starts_at = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the time."))])
+    ends_at = TimeField(_l("End time"), validators=[InputRequired(_l("Enter the time."))])
     place = StringField(
         _l("Place"),
         filters=[_strip],
@@ -126,8 +126,8 @@ class SessionForm(FlaskForm):
     """The mediator's log of a session, made on a phone in a minute."""
 
     on_date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
-    starts_at = TimeField(_l("Start"), validators=[InputRequired(_l("Enter the time."))])
-    ends_at = TimeField(_l("End"), validators=[Optional()])
+    starts_at = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the time."))])
+    ends_at = TimeField(_l("End time"), validators=[Optional()])
     duration = IntegerField(
         _l("or duration in minutes"),
         validators=[Optional(), NumberRange(1, 720, _l("Between 1 and 720 minutes (12 hours)."))],

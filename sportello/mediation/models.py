@@ -51,7 +51,7 @@ class RequestStatus(LabelledEnum):
     ASSIGNED = "assigned", _l("Assigned, waiting for the mediator's answer")
     ACCEPTED = "accepted", _l("Accepted")
     DONE = "done", _l("Session logged")
-    CANCELLED = "cancelled", _l("Cancelled")
+    CANCELLED = "cancelled", _l("Called off")
 
 
 # Requests that hold a mediator's time.
@@ -420,8 +420,8 @@ REQUEST_FIELDS = {
     "outside_contact": _l("Contact at the service"),
     "language": _l("Language"),
     "on_date": _l("Date"),
-    "starts_at": _l("From"),
-    "ends_at": _l("To"),
+    "starts_at": _l("Start time"),
+    "ends_at": _l("End time"),
     "place": _l("Place"),
     "mode": _l("Mode"),
     "setting": _l("Setting"),
@@ -440,8 +440,8 @@ SESSION_FIELDS = {
     "request_id": _l("Request"),
     "mediator_id": _l("Mediator"),
     "on_date": _l("Date"),
-    "starts_at": _l("Start"),
-    "ends_at": _l("End"),
+    "starts_at": _l("Start time"),
+    "ends_at": _l("End time"),
     "minutes": _l("Minutes"),
     "language": _l("Language"),
     "mode": _l("Mode"),

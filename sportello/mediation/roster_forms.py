@@ -67,7 +67,7 @@ class RosterFilterForm(FlaskForm):
         csrf = False
 
     language = SelectField(_l("Language"), validators=[Optional()], widget=LongSelect())
-    field = SelectField(_l("Field"), validators=[Optional()])
+    field = SelectField(_l("Field of work"), validators=[Optional()])
     organisation = StringField(_l("Organisation"), filters=[_strip], validators=[Optional(), Length(max=160), CLEAN])
     status = SelectField(
         _l("Shown"),
@@ -100,8 +100,8 @@ class LanguageRow(Form):
 
 class SlotRow(Form):
     weekday = SelectField(_l("Day"), validators=[Optional()])
-    starts_at = TimeField(_l("From"), validators=[Optional()], render_kw={"dir": "ltr"})
-    ends_at = TimeField(_l("To"), validators=[Optional()], render_kw={"dir": "ltr"})
+    starts_at = TimeField(_l("Start time"), validators=[Optional()], render_kw={"dir": "ltr"})
+    ends_at = TimeField(_l("End time"), validators=[Optional()], render_kw={"dir": "ltr"})
 
     @property
     def is_blank(self) -> bool:

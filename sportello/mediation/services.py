@@ -157,9 +157,9 @@ def check_month_open(mediator_id: int, day: date, field: str = "on_date") -> Non
         raise FieldError(
             field,
             _l(
-                "The timesheet for %(month)s is %(status)s: its sessions can no longer change.",
+                "The timesheet for %(month)s is closed (%(status)s): its sessions can no longer change.",
                 month=format_date(day, "MMMM y"),
-                status=str(sheet.status.title).lower(),
+                status=sheet.status.title,
             ),
         )
 
@@ -327,16 +327,16 @@ def proposals(request: MediationRequest) -> list[Proposal]:
             if spoken.language == request.language:
                 proposal.reasons.append(
                     _l(
-                        "Speaks %(language)s (%(level)s) with %(other)s",
+                        "Mediates %(language)s (%(level)s) ↔ %(other)s",
                         language=language_title(spoken.language),
                         level=str(spoken.level.title).lower(),
                         other=language_title(spoken.with_language),
                     )
                 )
         if request.setting.value in (mediator.fields or []):
-            proposal.reasons.append(_l("Works in %(setting)s", setting=str(request.setting.title).lower()))
+            proposal.reasons.append(_l("Works in this setting: %(setting)s", setting=request.setting.title))
         else:
-            proposal.warnings.append(_l("Has not worked in %(setting)s", setting=str(request.setting.title).lower()))
+            proposal.warnings.append(_l("Not among their fields: %(setting)s", setting=request.setting.title))
         if any(slot.covers(day, request.starts_at, request.ends_at) for slot in slots.get(mediator.id, [])):
             proposal.reasons.append(_l("Usually available at that time"))
         else:
@@ -457,7 +457,7 @@ def _check_session(values: dict[str, Any], mediator_id: int, request_id: int, se
     if errors:
         raise FieldErrors(errors)
     if _at(day, ends_at) > local_now():
-        raise FieldError("ends_at", _l("A session is logged once it has ended: this end is still to come."))
+        raise FieldError("ends_at", _l("The end time is still to come: a session is logged once it has ended."))
     check_month_open(mediator_id, day)
     clash = clash_for(mediator_id, day, starts_at, ends_at, request_id=request_id, session_id=session_id)
     if clash is not None:

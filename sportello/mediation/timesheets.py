@@ -674,8 +674,8 @@ def _number(value: Decimal) -> str:
 def line_headers() -> list[str]:
     return [
         gettext("Date"),
-        gettext("From"),
-        gettext("To"),
+        gettext("Start time"),
+        gettext("End time"),
         gettext("Minutes"),
         gettext("Hours"),
         gettext("Language"),

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from sportello.cases.models import Case
 from sportello.core.audit import AuditEntry
@@ -177,18 +178,19 @@ def test_proposals_speak_the_language_and_say_who_is_free(client, login_as, db, 
     add_request(db, case, busy, start=time(9, 30), end=time(11, 0))
     db.session.flush()
 
-    proposals = {p.mediator.name: p for p in services.proposals(request)}
-    assert set(proposals) == {"Free Fatima", "Away Amir", "Busy Bilal", "Weekend Wael"}
-    assert next(p.mediator.name for p in services.proposals(request)) == "Free Fatima"
-    assert proposals["Free Fatima"].blocked is None and not proposals["Free Fatima"].warnings
-    assert str(proposals["Away Amir"].blocked) == "Away on that day"
-    assert "Already booked" in str(proposals["Busy Bilal"].blocked)
-    assert proposals["Weekend Wael"].blocked is None and proposals["Weekend Wael"].warnings
+    with force_locale("en"):
+        proposals = {p.mediator.name: p for p in services.proposals(request)}
+        assert set(proposals) == {"Free Fatima", "Away Amir", "Busy Bilal", "Weekend Wael"}
+        assert next(p.mediator.name for p in services.proposals(request)) == "Free Fatima"
+        assert proposals["Free Fatima"].blocked is None and not proposals["Free Fatima"].warnings
+        assert str(proposals["Away Amir"].blocked) == "Away on that day"
+        assert "Already booked" in str(proposals["Busy Bilal"].blocked)
+        assert proposals["Weekend Wael"].blocked is None and proposals["Weekend Wael"].warnings
     assert free.id != odd_hours.id
 
     login_as(Role.OPERATOR, language="en")
     page = text_of(client.get(f"/mediation/requests/{request.id}"))
-    assert "Free Fatima" in page and "Speaks Arabic (mother tongue) with Italian" in page
+    assert "Free Fatima" in page and "Mediates Arabic (mother tongue) ↔ Italian" in page
     assert "Urdu Usman" not in page and "Retired Rania" not in page
 
 

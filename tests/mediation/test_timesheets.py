@@ -640,7 +640,7 @@ def test_the_hours_report_exports(client, db, login_as, make_mediator, make_sess
     assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert ["arabo", "CUP-R2", "Comune", "1", "1,50"] in rows
-    assert ["arabo", "", "No project", "1", "1,00"] in rows
+    assert ["arabo", "", "Nessun progetto", "1", "1,00"] in rows
     assert [row[3:] for row in rows if len(row) == 5][-1] == ["2", "2,50"]  # the total
 
     response = client.get("/mediation/timesheets/report.xlsx?date_from=2026-01-01&date_to=2026-01-31")
