@@ -53,6 +53,11 @@ PAGES = [
     # The mediator on a phone: a request to answer, and the log of a session.
     ("mediation-request-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/requests/1"),
     ("session-log-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/requests/4/session"),
+    ("mediators-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/mediators/"),
+    ("mediator-ar.png", "mediatrice@demo.sportello.example", "ar", "/mediation/mediators/me"),
+    ("timesheets-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/timesheets/"),
+    ("timesheet-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/timesheets/"),
+    ("hours-report-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/timesheets/report"),
 ]
 PHONE = {"width": 390, "height": 844}
 

@@ -54,9 +54,9 @@ def init_app(app: Flask) -> None:
     def navigation() -> dict:
         if not current_user.is_authenticated:
             return {"nav_entries": []}
-        entries = [
-            (e, request.path.startswith(e.active_prefix) if e.active_prefix else False)
-            for e in app.extensions.get("sportello_nav", [])
-            if not e.roles or current_user.role in e.roles
-        ]
-        return {"nav_entries": entries}
+        shown = [e for e in app.extensions.get("sportello_nav", []) if not e.roles or current_user.role in e.roles]
+        # The entry whose prefix matches most of the path is the current one (/mediation/timesheets
+        # is the timesheets' entry, not mediation's).
+        matching = [e for e in shown if e.active_prefix and request.path.startswith(e.active_prefix)]
+        current = max(matching, key=lambda e: len(e.active_prefix), default=None)
+        return {"nav_entries": [(e, e is current) for e in shown]}
