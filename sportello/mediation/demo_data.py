@@ -222,7 +222,14 @@ REQUESTS = [
 ]
 # Confirmed sessions in past months: (mediator index, months ago, count)
 PAST_MONTHS = [(0, 1, 9), (0, 2, 11), (1, 1, 6), (1, 2, 5), (2, 1, 4), (3, 2, 3), (4, 1, 5), (5, 2, 4), (6, 1, 3)]
-SETTINGS_ROTA = [Setting.HEALTH, Setting.SCHOOL, Setting.SOCIAL, Setting.DESK, Setting.LEGAL]
+# (service, place, setting) of past requests from outside the desks.
+OUTSIDE_SERVICES = [
+    ("AUSL Romagna – Ospedale S. Maria delle Croci", "Ambulatori, piano terra", Setting.HEALTH),
+    ("Istituto comprensivo Ravenna-Cervia", "Scuola primaria Mordani", Setting.SCHOOL),
+    ("Servizi sociali del Comune", "Via Massimo d'Azeglio 2", Setting.SOCIAL),
+    ("Consultorio familiare", "Via Berlinguer 11", Setting.HEALTH),
+    ("Questura di Ravenna – Ufficio immigrazione", "Piazza Kennedy 7", Setting.LEGAL),
+]
 
 
 def _t(text: str) -> time:
@@ -324,16 +331,21 @@ def seed_mediation() -> None:
             day = date(year, month, 2 + (n * 3) % 26)
             starts_at = time(9 + n % 6, 0)
             ends_at = time(10 + n % 6, 30 if n % 2 else 0)
-            case = _case_for(by_language, cases, language, n)
+            # Most of a mediator's month is for hospitals, schools and other services; a few
+            # sessions are for the desks' own cases.
+            case = _case_for(by_language, cases, language, n) if n % 3 == 0 else None
+            service, place, setting = OUTSIDE_SERVICES[n % len(OUTSIDE_SERVICES)]
             request = MediationRequest(
-                desk_id=case.desk_id,
-                case_id=case.id,
+                desk_id=case.desk_id if case else cases[0].desk_id,
+                case_id=case.id if case else None,
+                outside_service="" if case else service,
+                outside_contact="" if case else "Segreteria del servizio",
                 language=language,
                 on_date=day,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                place="Sportello",
-                setting=SETTINGS_ROTA[n % len(SETTINGS_ROTA)],
+                place="Sportello" if case else place,
+                setting=Setting.DESK if case else setting,
                 mode=Mode.PHONE if n % 4 == 3 else Mode.IN_PERSON,
                 project=projects[n % 2],
                 mediator=mediator,
