@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from sportello.core.home import add_home_section
     from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
     from sportello.core.roles import Role
+    from sportello.core.signals import document_obtained
     from sportello.permits import cli, editor_views, models, services, translation_views, views
 
     app.register_blueprint(views.bp)
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
     )
     add_case_panel(app, "permits/_case_checklists.html", services.case_checklists_panel)
     add_home_section(app, "checklists", services.checklists_home_section)
+    # A housing-suitability certificate issued by the municipality ticks the checklists' item.
+    document_obtained.connect(_document_obtained, weak=False)
 
     audit.register_labels(
         "Checklist",
@@ -58,3 +61,9 @@ def init_app(app: Flask) -> None:
     )
     audit.register_labels("ProcedureVersion", _l("Procedure version"), models.VERSION_FIELDS)
     audit.register_labels("Procedure", _l("Procedure"), models.PROCEDURE_FIELDS)
+
+
+def _document_obtained(case, **details) -> None:
+    from sportello.permits import services
+
+    services.document_obtained(case, code=details["code"], note=details["note"])

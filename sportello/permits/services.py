@@ -175,6 +175,27 @@ def set_item(item: ChecklistItem, status: ItemStatus, note: str, *, version: Any
     _store_counts(item.checklist)
 
 
+def document_obtained(case, *, code: str, note: str) -> None:
+    """A document obtained elsewhere in Sportello (``core.signals.document_obtained``): the
+    items with its code on the case's checklists still in preparation become collected, with
+    the note saying what was obtained. Items already collected or checked are left as they are."""
+    items = db.session.scalars(
+        sa.select(ChecklistItem)
+        .join(ChecklistItem.checklist)
+        .where(
+            Checklist.case_id == case.id,
+            Checklist.status == ChecklistStatus.PREPARING,
+            ChecklistItem.code == code,
+            ChecklistItem.status == ItemStatus.TO_BRING,
+        )
+    )
+    for item in items:
+        item.status = ItemStatus.COLLECTED
+        item.note = "\n".join(part for part in (item.note, note) if part)
+        audit.record(audit.Action.UPDATE, item, label=f"{checklist_label(item.checklist)} · {item.code}")
+        _store_counts(item.checklist)
+
+
 def _store_counts(checklist: Checklist) -> None:
     """Progress counts are written apart from the checklist's version: ticking a document does
     not make someone else's open edit of the appointment stale."""
