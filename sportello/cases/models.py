@@ -121,8 +121,8 @@ class Case(Timestamped, Versioned, db.Model):
     # What the person asked for and the situation at intake.
     summary: Mapped[str] = mapped_column(sa.Text, default="")
 
-    person = relationship("Person", lazy="joined", innerjoin=True)
-    desk = relationship("Desk", lazy="joined", innerjoin=True)
+    person = relationship("Person", lazy="joined", innerjoin="unnested")
+    desk = relationship("Desk", lazy="joined", innerjoin="unnested")
     operator = relationship("User", lazy="joined", foreign_keys=[operator_id])
     tracks: Mapped[list[Track]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin", order_by="Track.id"
@@ -305,7 +305,7 @@ class Referral(_CasePart, Timestamped, Versioned, db.Model):
     follow_up_on: Mapped[date | None] = mapped_column(index=True)
 
     case: Mapped[Case] = relationship()
-    service: Mapped[ReferralService] = relationship(lazy="joined", innerjoin=True)
+    service: Mapped[ReferralService] = relationship(lazy="joined", innerjoin="unnested")
 
     def __str__(self) -> str:
         return self.service.name

@@ -151,7 +151,7 @@ class HousingNeed(_CasePart, Timestamped, Versioned, db.Model):
     stage: Mapped[HousingStage] = mapped_column(HousingStage.column_type(), default=HousingStage.ASSESSED)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
 
     def __str__(self) -> str:
         return f"{self.case.reference} housing"
@@ -285,7 +285,7 @@ class SuitabilityCertificate(_CasePart, Timestamped, Versioned, db.Model):
     decided_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
     offer: Mapped[HousingOffer | None] = relationship()
 
     def __str__(self) -> str:
@@ -307,8 +307,8 @@ class Viewing(_CasePart, Timestamped, Versioned, db.Model):
     outcome: Mapped[ViewingOutcome] = mapped_column(ViewingOutcome.column_type(), default=ViewingOutcome.PLANNED)
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
-    offer: Mapped[HousingOffer] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
+    offer: Mapped[HousingOffer] = relationship(lazy="joined", innerjoin="unnested")
 
     def __str__(self) -> str:
         return f"{self.on_date} {self.offer}"
@@ -331,8 +331,8 @@ class Tenancy(_CasePart, Timestamped, Versioned, db.Model):
     registered_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
-    offer: Mapped[HousingOffer] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
+    offer: Mapped[HousingOffer] = relationship(lazy="joined", innerjoin="unnested")
 
     def __str__(self) -> str:
         return f"{self.contract_type.value} {self.starts_on}"
@@ -354,7 +354,7 @@ class RentSupport(_CasePart, Timestamped, Versioned, db.Model):
     provider: Mapped[str] = mapped_column(sa.String(160), default="")
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
 
     def __str__(self) -> str:
         return f"{self.kind.value} {self.amount}"

@@ -100,7 +100,8 @@ class Mediator(Timestamped, Versioned, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
-    user = relationship("User", lazy="joined", foreign_keys=[user_id])
+    # Loaded when asked for: a request or session loading its mediator need not load an account.
+    user = relationship("User", foreign_keys=[user_id])
     languages: Mapped[list[MediatorLanguage]] = relationship(
         back_populates="mediator", cascade="all, delete-orphan", order_by="MediatorLanguage.id"
     )
@@ -226,7 +227,8 @@ class MediationRequest(Timestamped, Versioned, db.Model):
     __tablename__ = "mediation_requests"
     __table_args__ = (
         sa.Index("ix_mediation_requests_mediator_id_on_date", "mediator_id", "on_date"),
-        sa.Index("ix_mediation_requests_desk_id_on_date", "desk_id", "on_date"),
+        # The desks' lists: requests still to do (few among many done) found without reading the rest.
+        sa.Index("ix_mediation_requests_desk_id_status_on_date", "desk_id", "status", "on_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,7 +257,7 @@ class MediationRequest(Timestamped, Versioned, db.Model):
     cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    desk = relationship("Desk", lazy="joined", innerjoin=True)
+    desk = relationship("Desk", lazy="joined", innerjoin="unnested")
     case = relationship("Case")
     mediator: Mapped[Mediator | None] = relationship(lazy="joined")
     project: Mapped[FundingProject | None] = relationship(lazy="joined")
@@ -300,7 +302,11 @@ class MediationSession(Timestamped, Versioned, db.Model):
     """A session as the mediator logged it, confirmed by the case's operator (or the desk)."""
 
     __tablename__ = "mediation_sessions"
-    __table_args__ = (sa.Index("ix_mediation_sessions_mediator_id_on_date", "mediator_id", "on_date"),)
+    __table_args__ = (
+        sa.Index("ix_mediation_sessions_mediator_id_on_date", "mediator_id", "on_date"),
+        # A month or a period of every mediator: the timesheets overview and the hours report.
+        sa.Index("ix_mediation_sessions_on_date", "on_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("mediation_requests.id"), unique=True)
@@ -323,8 +329,10 @@ class MediationSession(Timestamped, Versioned, db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    request: Mapped[MediationRequest] = relationship(back_populates="session", lazy="joined", innerjoin=True)
-    mediator: Mapped[Mediator] = relationship(lazy="joined", innerjoin=True)
+    request: Mapped[MediationRequest] = relationship(back_populates="session", lazy="joined", innerjoin="unnested")
+    # An outer join: loaded under a request's outer join, an inner one would be nested, and SQLite
+    # would then read every session to build it.
+    mediator: Mapped[Mediator] = relationship(lazy="joined")
     project: Mapped[FundingProject | None] = relationship(lazy="joined")
     confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])
 
@@ -372,7 +380,7 @@ class Timesheet(Timestamped, Versioned, db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    mediator: Mapped[Mediator] = relationship(lazy="joined", innerjoin=True)
+    mediator: Mapped[Mediator] = relationship(lazy="joined", innerjoin="unnested")
     approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="joined")
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import format_date, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from sportello.cases.models import Case
 from sportello.core import audit
@@ -553,7 +553,9 @@ class RequestFilters:
 
 
 def search_requests(user, filters: RequestFilters, *, page: int, per_page: int):
-    query = MediationRequest.visible_to(user).options(joinedload(MediationRequest.case).joinedload(Case.person))
+    query = MediationRequest.visible_to(user).options(
+        joinedload(MediationRequest.case).options(joinedload(Case.person), lazyload(Case.tracks))
+    )
     if filters.status == "active":
         query = query.where(MediationRequest.status.in_((RequestStatus.OPEN, *BOOKED)))
     elif filters.status:
@@ -566,7 +568,13 @@ def search_requests(user, filters: RequestFilters, *, page: int, per_page: int):
         query = query.where(MediationRequest.on_date >= filters.date_from)
     if filters.date_to:
         query = query.where(MediationRequest.on_date <= filters.date_to)
-    query = query.order_by(MediationRequest.on_date, MediationRequest.starts_at, MediationRequest.id)
+    to_come = filters.status in ("active", RequestStatus.OPEN.value, *(s.value for s in BOOKED))
+    if to_come:  # what is still to do: the soonest first
+        query = query.order_by(MediationRequest.on_date, MediationRequest.starts_at, MediationRequest.id)
+    else:  # what happened: the latest first
+        query = query.order_by(
+            MediationRequest.on_date.desc(), MediationRequest.starts_at.desc(), MediationRequest.id.desc()
+        )
     return SlicePage(db.session, query, page, per_page)
 
 

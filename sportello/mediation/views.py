@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sportello.auth.models import Desk
@@ -44,7 +44,10 @@ from sportello.mediation.models import (
 bp = Blueprint("mediation", __name__, url_prefix="/mediation")
 
 ALL_ROLES = (*STAFF_ROLES, Role.MEDIATOR)
-REQUEST_OPTIONS = (joinedload(MediationRequest.case).joinedload(Case.person), joinedload(MediationRequest.session))
+REQUEST_OPTIONS = (
+    joinedload(MediationRequest.case).options(joinedload(Case.person), lazyload(Case.tracks)),
+    joinedload(MediationRequest.session),
+)
 
 
 def _language_choices(empty: Any = None) -> list:
