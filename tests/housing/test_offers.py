@@ -567,3 +567,16 @@ def test_the_lists_and_pages_do_not_query_per_row(client, login_as, db, desk, ma
     few = {url: _queries(db, client, url) for url in urls}
     grow(6)
     assert {url: _queries(db, client, url) for url in urls} == few
+
+
+def test_the_demo_offers_cover_every_status_and_capacities_from_one_to_six(db):
+    from sportello.core.audit import set_system_actor
+    from sportello.housing.demo_data import seed_housing
+
+    set_system_actor("demo data")
+    created = seed_housing()
+    assert {offer.status for offer in created} == set(OfferStatus)
+    assert {offer.kind for offer in created} == set(OfferKind)
+    assert {1, 2, 3, 4, 5, 6} <= {offer.capacity for offer in created}
+    assert all(Decimal("300") <= offer.rent <= Decimal("900") for offer in created)
+    assert {offer.municipality for offer in created} == {"Ravenna", "Faenza", "Lugo", "Cervia"}
