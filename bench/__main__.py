@@ -55,6 +55,12 @@ PAGES = [
     ("timesheet, a month (coordinator)", Role.COORDINATOR, "/mediation/timesheets/{mediator_id}/{last_month}"),
     ("timesheets overview", Role.COORDINATOR, "/mediation/timesheets/"),
     ("mediators list", Role.OPERATOR, "/mediation/mediators/"),
+    ("housing board", Role.COORDINATOR, "/housing/"),
+    ("housing matches", Role.OPERATOR, "/housing/cases/{housing_case_id}/matches"),
+    ("housing offers", Role.OPERATOR, "/housing/offers/"),
+    ("housing offers, filtered", Role.OPERATOR, "/housing/offers/?people=3&max_rent=700&sort=rent"),
+    ("housing offer page", Role.OPERATOR, "/housing/offers/{offer_id}"),
+    ("housing owners", Role.OPERATOR, "/housing/owners/"),
     ("users list", Role.ADMIN, "/admin/users"),
     ("users list, search", Role.ADMIN, "/admin/users?q=an&state=all"),
     ("user edit form", Role.ADMIN, "/admin/users/{user_id}"),
@@ -80,6 +86,9 @@ FAST_PAGES = {
     "home (mediator)": 30.0,
     "timesheet, a month (mediator)": 30.0,
     "timesheet, a month (coordinator)": 30.0,
+    # Issue 6: the housing board and the matching page at 20,000 offers and 100,000 people.
+    "housing board": 50.0,
+    "housing matches": 50.0,
 }
 FUZZY_VS_EXACT = 3.0
 
@@ -163,7 +172,19 @@ def _placeholders() -> dict[str, str]:
     request = db.session.scalars(
         MediationRequest.visible_to(operator).order_by(MediationRequest.on_date.desc()).limit(1)
     ).one()
+    from sportello.housing.models import HousingNeed, HousingOffer
+
+    housing_case = db.session.scalars(
+        Case.visible_to(operator)
+        .join(HousingNeed, HousingNeed.case_id == Case.id)
+        .where(Case.status == "open")
+        .order_by(Case.id.desc())
+        .limit(1)
+    ).one()
+    offer_id = db.session.scalar(sa.select(HousingOffer.id).order_by(HousingOffer.id.desc()).limit(1))
     return {
+        "housing_case_id": str(housing_case.id),
+        "offer_id": str(offer_id),
         "request_id": str(request.id),
         "mediator_id": str(mediator.id),
         "last_month": f"{last_month.year}/{last_month.month}",

@@ -2,8 +2,9 @@
 
 ``generate(size)`` makes ``size`` people (names from many countries and scripts, half of them
 also in their original script, permits expiring around today), size/50 accounts (at least 50),
-size/5000 desks (at least 2), ``size`` audit entries spread over the last year, and 1.5 cases
-per person (see ``bench.generate_cases``).
+size/5000 desks (at least 2), ``size`` audit entries spread over the last year, 1.5 cases
+per person (see ``bench.generate_cases``), mediation, and size/5 housing offers with a housing
+need for one case in ten (see ``bench.generate_housing``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from anyascii import anyascii
 
 from bench.generate_cases import generate_cases
+from bench.generate_housing import generate_housing
 from bench.generate_mediation import generate_mediation
 from bench.names import NAMES
 from sportello.auth.models import Desk, User, user_desks
@@ -187,9 +189,11 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         uid for uid, u in zip(user_ids, users, strict=True) if u["role"] is Role.MEDIATOR and u["active"]
     ]
     session_count = generate_mediation(rng, max(10, size // 500), size * 2, mediator_accounts)
+    # Housing: 20,000 offers from 1,000 owners at 100,000 people; a need for one case in ten.
+    housing = generate_housing(rng, size // 5)
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     if postgresql:
-        for table in ("people", "cases", "case_tracks", "mediation_requests"):
+        for table in ("people", "cases", "case_tracks", "mediation_requests", "housing_offers"):
             db.session.execute(
                 sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             )
@@ -204,5 +208,6 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         "people": people,
         "cases": case_count,
         "mediation_sessions": session_count,
+        **housing,
         "audit_entries": len(entries),
     }

@@ -184,6 +184,20 @@ ROUTES = [
     ("GET", "/mediation/timesheets/report", ADMIN_AREA),
     ("GET", "/mediation/timesheets/report.csv", ADMIN_AREA),
     ("GET", "/mediation/timesheets/report.xlsx", ADMIN_AREA),
+    # Housing owners and offers are shared by every desk: own and other desk answer alike.
+    ("GET", "/housing/owners/", DESK_STAFF),
+    ("GET", "/housing/owners/new", DESK_STAFF),
+    ("POST", "/housing/owners/new", DESK_STAFF),
+    ("GET", "/housing/owners/{landlord}", DESK_STAFF),
+    ("GET", "/housing/owners/{landlord}/edit", DESK_STAFF),
+    ("POST", "/housing/owners/{landlord}/edit", DESK_STAFF),
+    ("GET", "/housing/offers/", DESK_STAFF),
+    ("GET", "/housing/offers/new", DESK_STAFF),
+    ("POST", "/housing/offers/new", DESK_STAFF),
+    ("GET", "/housing/offers/{offer}", DESK_STAFF),
+    ("GET", "/housing/offers/{offer}/edit", DESK_STAFF),
+    ("POST", "/housing/offers/{offer}/edit", DESK_STAFF),
+    ("POST", "/housing/offers/{offer}/status", DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -218,6 +232,8 @@ PLACEHOLDERS = {
     "{project}": "<int:project_id>",
     "{year}": "<int:year>",
     "{month}": "<int:month>",
+    "{landlord}": "<int:landlord_id>",
+    "{offer}": "<int:offer_id>",
 }
 
 
@@ -253,6 +269,7 @@ CASE_ROWS = {"case", "track", "goal", "intervention", "referral", "appointment",
 CHECKLIST_ROWS = {"checklist", "item", "checklist_link", "token"}
 MEDIATION_ROWS = {"request", "session"}
 ROSTER_ROWS = {"mediator", "absence", "project"}
+OFFER_ROWS = {"landlord", "offer"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -396,6 +413,31 @@ def make_mediation_rows(db, desk, case_id: int, user, scope: str) -> dict[str, i
     return {"{request}": request.id, "{session}": session.id}
 
 
+def make_offer_rows(db) -> dict[str, int]:
+    """An owner of the roster and an offer of theirs with two rooms."""
+    from decimal import Decimal
+
+    from sportello.housing.models import HousingOffer, Landlord, OfferKind, OfferRoom, RoomKind
+
+    landlord = Landlord(name="Some Owner", kind=OfferKind.PRIVATE)
+    offer = HousingOffer(
+        landlord=landlord,
+        kind=OfferKind.PRIVATE,
+        address="Via Roma 1",
+        municipality="Ravenna",
+        rent=Decimal("500"),
+        total_area=Decimal("50"),
+        available_from=date(2026, 1, 1),
+        rooms=[
+            OfferRoom(kind=RoomKind.BEDROOM, area=Decimal("14")),
+            OfferRoom(kind=RoomKind.LIVING, area=Decimal("16")),
+        ],
+    )
+    db.session.add_all([landlord, offer])
+    db.session.flush()
+    return {"{landlord}": landlord.id, "{offer}": offer.id}
+
+
 # {lang} in the rows of content translations: the language on the user's account, or another.
 OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
 
@@ -480,6 +522,8 @@ def test_access(
         values |= make_mediator_month(db, user, scope)
     elif needs & ROSTER_ROWS:
         values |= make_roster_rows(db, make_user)
+    if needs & OFFER_ROWS:
+        values |= make_offer_rows(db)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
