@@ -210,7 +210,7 @@ class OfferForm(FlaskForm):
         places=2,
         validators=[
             InputRequired(offers.RENT_RANGE),
-            Within(Decimal("0.01"), offers.MAX_RENT, offers.RENT_RANGE),
+            Within(Decimal("0"), offers.MAX_RENT, offers.RENT_RANGE),
         ],
         render_kw=_MONEY,
     )

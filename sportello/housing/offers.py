@@ -50,7 +50,8 @@ MAX_ROOMS = 30
 # How far from today an offer's availability date may be, either way.
 MAX_YEARS_AWAY = 5
 
-RENT_RANGE = _l("Enter the monthly rent: more than 0 and at most 20,000 euro.")
+# A host family or a shelter may ask nothing: 0 is a rent.
+RENT_RANGE = _l("Enter the monthly rent: from 0 (free of charge) to 20,000 euro.")
 DEPOSIT_RANGE = _l("The deposit goes from 0 to 60,000 euro.")
 AREA_RANGE = _l("Enter the floor area in m²: more than 0 and at most 1,000.")
 ROOM_AREA_RANGE = _l("Enter the room's area in m²: more than 0 and at most 1,000.")
@@ -336,7 +337,7 @@ def clean_offer_values(values: dict[str, Any], offer: HousingOffer | None = None
     rent = values.get("rent")
     if rent is None:
         errors.add("rent", RENT_RANGE)
-    _check_range(errors, "rent", rent, 0, MAX_RENT, RENT_RANGE, low_open=True)
+    _check_range(errors, "rent", rent, 0, MAX_RENT, RENT_RANGE)
     values["deposit"] = values.get("deposit") if values.get("deposit") is not None else Decimal("0")
     _check_range(errors, "deposit", values["deposit"], 0, MAX_DEPOSIT, DEPOSIT_RANGE)
     total = values.get("total_area")

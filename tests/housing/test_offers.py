@@ -277,10 +277,9 @@ LONG_AGO = (date.today() - timedelta(days=6 * 366)).isoformat()
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"rent": "0"}, "more than 0 and at most 20,000 euro"),
-        ({"rent": "-100"}, "more than 0 and at most 20,000 euro"),
-        ({"rent": "25000"}, "more than 0 and at most 20,000 euro"),
-        ({"rent": ""}, "more than 0 and at most 20,000 euro"),
+        ({"rent": "-100"}, "from 0 (free of charge) to 20,000 euro"),
+        ({"rent": "25000"}, "from 0 (free of charge) to 20,000 euro"),
+        ({"rent": ""}, "from 0 (free of charge) to 20,000 euro"),
         ({"rent": "six hundred"}, "Enter an amount in euro"),
         ({"deposit": "-1"}, "The deposit goes from 0 to 60,000 euro."),
         ({"total_area": "0"}, "more than 0 and at most 1,000"),
@@ -580,3 +579,11 @@ def test_the_demo_offers_cover_every_status_and_capacities_from_one_to_six(db):
     assert {1, 2, 3, 4, 5, 6} <= {offer.capacity for offer in created}
     assert all(Decimal("300") <= offer.rent <= Decimal("900") for offer in created)
     assert {offer.municipality for offer in created} == {"Ravenna", "Faenza", "Lugo", "Cervia"}
+
+
+def test_a_host_family_may_ask_no_rent(client, login_as, db):
+    login_as(Role.OPERATOR, language="en")
+    response = client.post("/housing/offers/new", data=offer_data(kind="host_family", rent="0", deposit="0"))
+    assert response.status_code == 302
+    offer = db.session.scalars(sa.select(HousingOffer)).one()
+    assert offer.rent == Decimal("0") and offer.kind.value == "host_family"
