@@ -21,6 +21,7 @@ from sportello.cases.demo_data import seed_cases
 from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.housing.demo_data import seed_housing
 from sportello.mediation.demo_data import seed_mediation
 from sportello.people.demo_data import seed_people
 from sportello.permits.demo_data import seed_checklists
@@ -88,6 +89,8 @@ def seed() -> bool:
     seed_checklists()
     db.session.flush()
     seed_mediation()
+    db.session.flush()
+    seed_housing()
     db.session.flush()
     return True
 
