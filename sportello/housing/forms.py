@@ -100,7 +100,9 @@ class ViewingForm(FlaskForm):
 
 
 class VersionForm(FlaskForm):
-    version = HiddenField()
+    """A one-button action on a record loaded at ``version`` (accepting an offer)."""
+
+    version = HiddenField(validators=[InputRequired(_l("The page was incomplete. Load it again."))])
 
 
 class TenancyForm(FlaskForm):

@@ -788,7 +788,9 @@ class Board:
     total: int
 
 
-URGENCY_RANK = sa.case({HousingUrgency.TONIGHT: 0, HousingUrgency.WEEKS: 1}, value=HousingNeed.urgency, else_=2)
+URGENCY_RANK = sa.case(
+    (HousingNeed.urgency == HousingUrgency.TONIGHT, 0), (HousingNeed.urgency == HousingUrgency.WEEKS, 1), else_=2
+)
 
 
 def _board_filters(user, desk_id: int | None, urgency: str) -> list[Any]:

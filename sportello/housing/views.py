@@ -333,7 +333,8 @@ def accept(viewing_id: int):
             flash(_("Offer accepted: the home is reserved for the household."), "success")
             return _to_case(viewing.case_id)
     db.session.rollback()
-    return render_template("housing/refused.html", case=viewing.case, message=_("Please try again.")), 422
+    message = _("The page was incomplete. Load it again.")
+    return render_template("housing/refused.html", case=viewing.case, message=message), 422
 
 
 # ---- the contract -----------------------------------------------------------------------------
