@@ -347,34 +347,53 @@ def _match_conditions(need: HousingNeed) -> list[Any]:
 
 
 def matches(need: HousingNeed, limit: int = MAX_MATCHES) -> Matches:
-    """The offers that fit the need, best first, with why and what to watch out for: two
-    queries (a count, the short list), whatever the number of offers."""
+    """The offers that fit the need, best first, with why and what to watch out for.
+
+    One query whatever the number of offers: the conditions on the indexed columns, the counts
+    as window functions over everything that fits, and the first ``limit`` offers, ranked:
+    available before reserved, within the budget before over it, no condition the household is
+    unlikely to meet (no residence registration) before one, the closest fit in size, available
+    soonest, the cheapest. Only those are scored, in Python."""
     conditions = _match_conditions(need)
     within = sa.and_(HousingOffer.rent <= need.budget, HousingOffer.status == OfferStatus.AVAILABLE)
-    total, within_budget = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((within, 1), else_=0)), 0)).where(*conditions)
-    ).one()
+    no_residence = sa.cast(HousingOffer.conditions, sa.String).like(f'%"{Condition.NO_RESIDENCE.value}"%')
     ranked = (
-        sa.select(HousingOffer)
+        sa.select(
+            HousingOffer,
+            sa.func.count().over().label("total"),
+            sa.func.sum(sa.case((within, 1), else_=0)).over().label("within_budget"),
+        )
         .where(*conditions)
         .order_by(
             sa.case((HousingOffer.status == OfferStatus.AVAILABLE, 0), else_=1),
             sa.case((HousingOffer.rent <= need.budget, 0), else_=1),
+            sa.case((no_residence, 1), else_=0),
             HousingOffer.capacity - need.household_size,
             sa.case((HousingOffer.available_from <= today(), today()), else_=HousingOffer.available_from),
             HousingOffer.rent,
             HousingOffer.id,
         )
-        .limit(limit * 2)
+        .limit(limit)
     )
-    items = [score(need, offer) for offer in db.session.scalars(ranked)]
-    # Stable: the SQL order, offers with a condition the household is unlikely to meet last.
-    items.sort(key=lambda m: m.blocking)
-    return Matches(items[:limit], int(total), int(within_budget))
+    rows = db.session.execute(ranked).all()
+    money = _MoneyFormatter()
+    items = [score(need, row[0], money) for row in rows]
+    total, within_budget = (rows[0].total, rows[0].within_budget) if rows else (0, 0)
+    return Matches(items, int(total), int(within_budget or 0))
 
 
-def score(need: HousingNeed, offer: HousingOffer) -> Match:
+class _MoneyFormatter(dict):
+    """Amounts formatted once each (many offers share a rent)."""
+
+    def __call__(self, value: Decimal) -> str:
+        if value not in self:
+            self[value] = _money(value)
+        return self[value]
+
+
+def score(need: HousingNeed, offer: HousingOffer, money: Any = None) -> Match:
     """Why an offer fits the need, and what to watch out for."""
+    fmt = money or _MoneyFormatter()
     match = Match(offer)
     size = need.household_size
     match.reasons.append(
@@ -384,16 +403,16 @@ def score(need: HousingNeed, offer: HousingOffer) -> Match:
     )
     if offer.rent <= need.budget:
         match.reasons.append(
-            _l("Rent %(rent)s within the budget of %(budget)s.", rent=_money(offer.rent), budget=_money(need.budget))
+            _l("Rent %(rent)s within the budget of %(budget)s.", rent=fmt(offer.rent), budget=fmt(need.budget))
         )
     else:
         match.over_budget = offer.rent - need.budget
         match.warnings.append(
             _l(
                 "Rent %(rent)s is %(over)s over the budget of %(budget)s.",
-                rent=_money(offer.rent),
-                over=_money(match.over_budget),
-                budget=_money(need.budget),
+                rent=fmt(offer.rent),
+                over=fmt(match.over_budget),
+                budget=fmt(need.budget),
             )
         )
     if need.area_list:
@@ -426,7 +445,7 @@ def score(need: HousingNeed, offer: HousingOffer) -> Match:
         else:
             match.warnings.append(condition.title)
     if offer.deposit:
-        match.warnings.append(_l("Deposit of %(amount)s.", amount=_money(offer.deposit)))
+        match.warnings.append(_l("Deposit of %(amount)s.", amount=fmt(offer.deposit)))
     return match
 
 
@@ -502,8 +521,10 @@ def add_viewing(case: Case, offer: HousingOffer | None, values: dict[str, Any], 
 def update_viewing(viewing: Viewing, values: dict[str, Any], user, *, version: Any) -> None:
     check_version(viewing, version)
     case_services.require_active(viewing.case)
-    if viewing.offer.status is OfferStatus.WITHDRAWN:
-        raise FieldError("on_date", _l("This offer was withdrawn by its owner."))
+    try:
+        _check_offer_open(viewing.offer, viewing.case)
+    except FieldError as error:
+        raise FieldError("on_date", error.message) from None
     _check_viewing(viewing.offer, values)
     _apply_viewing(viewing, values)
     audit.record(Action.UPDATE, viewing)

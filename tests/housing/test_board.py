@@ -77,3 +77,18 @@ def test_the_menu_has_housing_for_desk_staff_only(client, login_as):
 def test_a_bad_filter_is_refused(client, login_as):
     login_as(Role.OPERATOR, language="en")
     assert client.get("/housing/?urgency=someday").status_code == 422
+
+
+def test_the_demo_fills_every_stage(app, db, desk, make_person, make_user):
+    from sportello.housing.demo_cases import seed_housing_cases
+    from sportello.housing.models import CertificateStatus, SuitabilityCertificate
+
+    operator = make_user(Role.OPERATOR, [desk])
+    for _ in range(8):
+        make_case(db, desk, make_person(desk), operator_id=operator.id)
+    with app.test_request_context():
+        assert seed_housing_cases([]) == 8
+        board = services.board(operator)
+    assert all(column.count for column in board.columns), [(c.stage, c.count) for c in board.columns]
+    statuses = set(db.session.scalars(sa.select(SuitabilityCertificate.status)))
+    assert statuses == {CertificateStatus.ISSUED, CertificateStatus.REQUESTED}

@@ -293,3 +293,15 @@ def test_rent_support_is_added_checked_and_edited(client, login_as, db, case, ne
     assert client.post(f"/housing/support/{support.id}", data=edit | {"amount": "300"}).status_code == 409
     db.session.refresh(support)
     assert support.amount == Decimal("250.00")
+
+
+def test_a_viewing_of_a_home_let_to_another_household_cannot_change(client, login_as, db, case, need, offer):
+    viewing = Viewing(case_id=case.id, offer_id=offer.id, on_date=today())
+    offer.status = OfferStatus.LET
+    db.session.add(viewing)
+    db.session.commit()
+    login_as(Role.OPERATOR, language="en")
+    data = {"on_date": today().isoformat(), "outcome": "interested", "version": str(viewing.version)}
+    response = client.post(f"/housing/viewings/{viewing.id}", data=data)
+    assert response.status_code == 422 and "already let to another household" in text_of(response)
+    assert 'id="on_date-error"' in response.get_data(as_text=True)
