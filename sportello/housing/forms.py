@@ -64,7 +64,7 @@ class NeedForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), Length(max=2000), CLEAN],
         description=_l("One per line. Leave empty if anywhere will do."),
-        render_kw={"rows": 3},
+        render_kw={"rows": 3, "dir": "auto"},
     )
     bedrooms = IntegerField(
         _l("Bedrooms"),
@@ -78,7 +78,9 @@ class NeedForm(FlaskForm):
     stage = SelectField(
         _l("Stage"), choices=select_choices(HousingStage.choices()), default=HousingStage.ASSESSED.value
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000), CLEAN], render_kw={"rows": 3})
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=5000), CLEAN], render_kw={"rows": 3, "dir": "auto"}
+    )
     version = HiddenField()
 
 
@@ -91,11 +93,14 @@ class ViewingForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), Length(max=200), CLEAN],
         description=_l("The person, family members, the operator, a mediator."),
+        render_kw={"dir": "auto"},
     )
     outcome = SelectField(
         _l("Outcome"), choices=select_choices(ViewingOutcome.choices()), default=ViewingOutcome.PLANNED.value
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2, "dir": "auto"}
+    )
     version = HiddenField()
 
 
@@ -123,7 +128,9 @@ class TenancyForm(FlaskForm):
         validators=[Optional(), NotInFuture()],
         description=_l("Registration with the Agenzia delle Entrate."),
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2, "dir": "auto"}
+    )
     version = HiddenField()
 
 
@@ -156,7 +163,7 @@ class DecisionForm(FlaskForm):
         _l("Note"),
         validators=[Optional(), Length(max=2000), CLEAN],
         description=_l("For a refusal, the municipality's reasons."),
-        render_kw={"rows": 2},
+        render_kw={"rows": 2, "dir": "auto"},
     )
     version = HiddenField()
 
@@ -179,8 +186,11 @@ class SupportForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), Length(max=160), CLEAN],
         description=_l("The municipality, a fund, an association."),
+        render_kw={"dir": "auto"},
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2, "dir": "auto"}
+    )
     version = HiddenField()
 
 
