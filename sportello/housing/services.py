@@ -99,66 +99,62 @@ def need_of(case: Case) -> HousingNeed | None:
 
 def case_housing(case: Case, *, fresh: bool = False) -> CaseHousing:
     """The case's need, viewings, contracts, certificate requests and rent support, with the
-    offers they are about: one query for the need, one for the rest (kept for the request)."""
+    offers they are about, in one query (kept for the request)."""
     cache = g.setdefault("case_housing", {})
     if case.id in cache and not fresh:
         return cache[case.id]
-    need = db.session.scalar(
-        sa.select(HousingNeed).where(HousingNeed.case_id == case.id).options(lazyload(HousingNeed.case))
-    )
-    result = CaseHousing(need)
-    if need is not None:
-        _load_rows(case, result)
+    result = _load(case)
     cache[case.id] = result
     return result
 
 
-def _load_rows(case: Case, result: CaseHousing) -> None:
-    """Every row of the case in one query: a spine of (kind, id, offer) over the four tables,
-    each table and the offer joined to it; their ``case`` and ``offer`` are set from it."""
-    integer = sa.Integer()
+ROW_KINDS = {"n": HousingNeed, "v": Viewing, "t": Tenancy, "c": SuitabilityCertificate, "s": RentSupport}
+
+
+def _load(case: Case) -> CaseHousing:
+    """Every housing row of the case in one query: a spine of (kind, id, offer) over the five
+    tables, each table and the offer joined to it; their ``case`` and ``offer`` are set from it."""
+    no_offer = sa.cast(sa.null(), sa.Integer())
     spine = sa.union_all(
-        sa.select(sa.literal_column("'v'").label("kind"), Viewing.id.label("row_id"), Viewing.offer_id).where(
-            Viewing.case_id == case.id
-        ),
+        sa.select(
+            sa.literal_column("'n'").label("kind"), HousingNeed.id.label("row_id"), no_offer.label("offer_id")
+        ).where(HousingNeed.case_id == case.id),
+        sa.select(sa.literal_column("'v'"), Viewing.id, Viewing.offer_id).where(Viewing.case_id == case.id),
         sa.select(sa.literal_column("'t'"), Tenancy.id, Tenancy.offer_id).where(Tenancy.case_id == case.id),
         sa.select(sa.literal_column("'c'"), SuitabilityCertificate.id, SuitabilityCertificate.offer_id).where(
             SuitabilityCertificate.case_id == case.id
         ),
-        sa.select(sa.literal_column("'s'"), RentSupport.id, sa.cast(sa.null(), integer)).where(
-            RentSupport.case_id == case.id
-        ),
+        sa.select(sa.literal_column("'s'"), RentSupport.id, no_offer).where(RentSupport.case_id == case.id),
     ).subquery("spine")
-    query = (
-        sa.select(spine.c.kind, Viewing, Tenancy, SuitabilityCertificate, RentSupport, HousingOffer)
-        .select_from(spine)
-        .outerjoin(Viewing, sa.and_(spine.c.kind == "v", Viewing.id == spine.c.row_id))
-        .outerjoin(Tenancy, sa.and_(spine.c.kind == "t", Tenancy.id == spine.c.row_id))
-        .outerjoin(SuitabilityCertificate, sa.and_(spine.c.kind == "c", SuitabilityCertificate.id == spine.c.row_id))
-        .outerjoin(RentSupport, sa.and_(spine.c.kind == "s", RentSupport.id == spine.c.row_id))
-        .outerjoin(HousingOffer, HousingOffer.id == spine.c.offer_id)
-        .options(
-            lazyload(Viewing.case),
-            lazyload(Viewing.offer),
-            lazyload(Tenancy.case),
-            lazyload(Tenancy.offer),
-            lazyload(SuitabilityCertificate.case),
-            lazyload(RentSupport.case),
-        )
+    query = sa.select(spine.c.kind, *ROW_KINDS.values(), HousingOffer).select_from(spine)
+    for kind, model in ROW_KINDS.items():
+        query = query.outerjoin(model, sa.and_(spine.c.kind == kind, model.id == spine.c.row_id))
+    query = query.outerjoin(HousingOffer, HousingOffer.id == spine.c.offer_id).options(
+        lazyload(HousingOffer.landlord),
+        lazyload(HousingNeed.case),
+        lazyload(Viewing.case),
+        lazyload(Viewing.offer),
+        lazyload(Tenancy.case),
+        lazyload(Tenancy.offer),
+        lazyload(SuitabilityCertificate.case),
+        lazyload(RentSupport.case),
     )
-    offers: dict[int, HousingOffer] = {}
-    for kind, viewing, tenancy, certificate, support, offer in db.session.execute(query):
-        if offer is not None:
-            offers[offer.id] = offer
-        row = {"v": viewing, "t": tenancy, "c": certificate, "s": support}[kind]
+    result = CaseHousing(None)
+    lists = {"v": result.viewings, "t": result.tenancies, "c": result.certificates, "s": result.supports}
+    for kind, *rows, offer in db.session.execute(query):
+        row = rows[list(ROW_KINDS).index(kind)]
         set_committed_value(row, "case", case)
-        if kind in ("v", "t", "c"):
-            set_committed_value(row, "offer", offers.get(row.offer_id))
-        {"v": result.viewings, "t": result.tenancies, "c": result.certificates, "s": result.supports}[kind].append(row)
+        if kind == "n":
+            result.need = row
+            continue
+        if kind != "s":
+            set_committed_value(row, "offer", offer)
+        lists[kind].append(row)
     result.viewings.sort(key=lambda v: (v.on_date, v.starts_at or time(0, 0), v.id), reverse=True)
     result.tenancies.sort(key=lambda t: (t.starts_on, t.id), reverse=True)
     result.certificates.sort(key=lambda c: (c.requested_on, c.id), reverse=True)
     result.supports.sort(key=lambda s: (s.granted_on, s.id), reverse=True)
+    return result
 
 
 def _forget(case: Case) -> None:
@@ -364,6 +360,7 @@ def matches(need: HousingNeed, limit: int = MAX_MATCHES) -> Matches:
             sa.func.sum(sa.case((within, 1), else_=0)).over().label("within_budget"),
         )
         .where(*conditions)
+        .options(lazyload(HousingOffer.landlord))
         .order_by(
             sa.case((HousingOffer.status == OfferStatus.AVAILABLE, 0), else_=1),
             sa.case((HousingOffer.rent <= need.budget, 0), else_=1),
@@ -845,43 +842,46 @@ def refresh_due_stages(user) -> int:
 
 def board(user, *, desk_id: int | None = None, urgency: str = "") -> Board:
     """Cases by housing stage (a count and the first 20 of each, the most urgent first), and
-    offers by status: three queries whatever the numbers."""
+    offers by status: two queries whatever the numbers (the counts per stage are a window
+    function of the first)."""
     conditions = _board_filters(user, desk_id, urgency)
-    counts = dict(
-        db.session.execute(
-            sa.select(HousingNeed.stage, sa.func.count())
-            .select_from(HousingNeed)
-            .join(Case, Case.id == HousingNeed.case_id)
-            .where(*conditions)
-            .group_by(HousingNeed.stage)
-        ).all()
-    )
     ranked = (
         sa.select(
             HousingNeed.id.label("need_id"),
             sa.func.row_number()
-            .over(
-                partition_by=HousingNeed.stage,
-                order_by=(URGENCY_RANK, HousingNeed.updated_at, HousingNeed.id),
-            )
+            .over(partition_by=HousingNeed.stage, order_by=(URGENCY_RANK, HousingNeed.updated_at, HousingNeed.id))
             .label("position"),
+            sa.func.count().over(partition_by=HousingNeed.stage).label("in_stage"),
         )
         .join(Case, Case.id == HousingNeed.case_id)
         .where(*conditions)
         .subquery()
     )
-    needs = db.session.scalars(
-        sa.select(HousingNeed)
+    # What a card shows of the case: its number and the person's name.
+    case_options = (
+        joinedload(HousingNeed.case)
+        .load_only(Case.id, Case.reference, Case.person_id, Case.desk_id)
+        .options(
+            lazyload(Case.tracks),
+            lazyload(Case.desk),
+            lazyload(Case.operator),
+            joinedload(Case.person).load_only(Person.id, Person.given_names, Person.family_name).lazyload(Person.desk),
+        )
+    )
+    rows = db.session.execute(
+        sa.select(HousingNeed, ranked.c.in_stage)
         .join(ranked, ranked.c.need_id == HousingNeed.id)
         .where(ranked.c.position <= BOARD_PER_STAGE)
         .order_by(ranked.c.position)
-        .options(joinedload(HousingNeed.case).lazyload(Case.tracks))
+        .options(case_options)
     ).all()
     now = today()
+    counts: dict[HousingStage, int] = {}
     by_stage: dict[HousingStage, list[BoardCard]] = {stage: [] for stage in HousingStage}
-    for need in needs:
+    for need, in_stage in rows:
         updated = need.updated_at.date() if need.updated_at else now
         by_stage[need.stage].append(BoardCard(need, max((now - updated).days, 0)))
+        counts[need.stage] = in_stage
     offers = dict(
         db.session.execute(sa.select(HousingOffer.status, sa.func.count()).group_by(HousingOffer.status)).all()
     )

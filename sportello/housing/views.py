@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,8 +33,8 @@ from sportello.housing.forms import (
 )
 from sportello.housing.models import (
     STAFF_ROLES,
-    CertificateStatus,
     HousingOffer,
+    HousingUrgency,
     OfferStatus,
     RentSupport,
     SuitabilityCertificate,
@@ -77,7 +78,7 @@ def _chosen_offer(form: Any) -> HousingOffer | None:
 
 def case_panel(case: Case, user) -> dict[str, Any]:
     """The housing panel of a case page: the need, viewings, contract, certificates, rent
-    support, with small forms to add to them. Two queries (``services.case_housing``)."""
+    support, with small forms to add to them. One query (``services.case_housing``)."""
     context = services.case_housing_panel(case, user)
     housing = context["housing"]
     offers = housing.offers
@@ -468,6 +469,28 @@ def board():
     if services.refresh_due_stages(current_user):
         db.session.commit()
     result = services.board(current_user, desk_id=int(desk) if desk.isdigit() else None, urgency=urgency)
-    return render_template(
-        "housing/board.html", form=form, board=result, certificate_status=CertificateStatus
-    ), 200 if valid else 422
+    return render_template("housing/board.html", form=form, board=result, details=_card_details(result)), (
+        200 if valid else 422
+    )
+
+
+def _card_details(board: services.Board) -> dict[int, str]:
+    """The second line of each card of the board, its parts translated and formatted once each
+    (many cases share a household size, a budget, an urgency)."""
+    people, budgets, urgencies, days = {}, {}, {}, {}
+    details = {}
+    for column in board.columns:
+        for card in column.cards:
+            need = card.need
+            if need.household_size not in people:
+                people[need.household_size] = ngettext("%(num)s person", "%(num)s people", need.household_size)
+            if need.budget not in budgets:
+                budgets[need.budget] = _("%(amount)s a month", amount=format_currency(need.budget, "EUR"))
+            if need.urgency not in urgencies:
+                # An emergency has its own badge on the card.
+                urgencies[need.urgency] = "" if need.urgency is HousingUrgency.TONIGHT else str(need.urgency.title)
+            if card.days not in days:
+                days[card.days] = ngettext("unchanged for %(num)s day", "unchanged for %(num)s days", card.days)
+            parts = [people[need.household_size], budgets[need.budget], urgencies[need.urgency], days[card.days]]
+            details[need.id] = " · ".join(part for part in parts if part)
+    return details

@@ -177,7 +177,7 @@ def _grow(db, case, offer, n: int) -> None:
     db.session.commit()
 
 
-def test_the_panel_takes_two_queries_whatever_the_rows(app, db, case, make_user, desk):
+def test_the_panel_takes_one_query_whatever_the_rows(app, db, case, make_user, desk):
     from sportello.cases.models import Case
     from sportello.housing import views
 
@@ -202,7 +202,7 @@ def test_the_panel_takes_two_queries_whatever_the_rows(app, db, case, make_user,
     assert len(housing.viewings) == 3 and len(housing.tenancies) == 3
     assert len(housing.certificates) == 3 and len(housing.supports) == 3
     assert [o.id for o in housing.offers] == [offer.id]
-    assert len(statements) == 2, statements
+    assert len(statements) == 1, statements
 
 
 def test_the_case_page_does_not_query_per_housing_row(client, login_as, db, case):

@@ -305,3 +305,19 @@ def test_a_viewing_of_a_home_let_to_another_household_cannot_change(client, logi
     response = client.post(f"/housing/viewings/{viewing.id}", data=data)
     assert response.status_code == 422 and "already let to another household" in text_of(response)
     assert 'id="on_date-error"' in response.get_data(as_text=True)
+
+
+def test_the_panel_records_a_decision_inline(client, login_as, db, case, need):
+    certificate = SuitabilityCertificate(
+        case_id=case.id, address="Via Cavour 12", municipality="Ravenna", people=2, requested_on=a_date(-3)
+    )
+    db.session.add(certificate)
+    db.session.commit()
+    login_as(Role.OPERATOR, language="en")
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'id="decision-{certificate.id}-number"' in page
+    data = {"status": "refused", "number": "", "decided_on": today().isoformat(), "note": "Too small"}
+    response = client.post(f"/housing/certificates/{certificate.id}", data=data | {"version": "1"})
+    assert response.status_code == 302
+    db.session.refresh(certificate)
+    assert certificate.status is CertificateStatus.REFUSED and certificate.note == "Too small"
