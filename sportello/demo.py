@@ -21,6 +21,7 @@ from sportello.cases.demo_data import seed_cases
 from sportello.core.audit import set_system_actor
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.housing.demo_cases import seed_housing_cases
 from sportello.housing.demo_data import seed_housing
 from sportello.mediation.demo_data import seed_mediation
 from sportello.people.demo_data import seed_people
@@ -90,7 +91,7 @@ def seed() -> bool:
     db.session.flush()
     seed_mediation()
     db.session.flush()
-    seed_housing()
+    seed_housing_cases(seed_housing())
     db.session.flush()
     return True
 

@@ -198,6 +198,23 @@ ROUTES = [
     ("GET", "/housing/offers/{offer}/edit", DESK_STAFF),
     ("POST", "/housing/offers/{offer}/edit", DESK_STAFF),
     ("POST", "/housing/offers/{offer}/status", DESK_STAFF),
+    ("GET", "/housing/", DESK_STAFF),
+    ("GET", "/housing/cases/{case}/need", OWN_DESK_STAFF),
+    ("POST", "/housing/cases/{case}/need", OWN_DESK_STAFF),
+    ("GET", "/housing/cases/{case}/matches", OWN_DESK_STAFF),
+    ("POST", "/housing/cases/{case}/viewings", OWN_DESK_STAFF),
+    ("GET", "/housing/viewings/{viewing}", OWN_DESK_STAFF),
+    ("POST", "/housing/viewings/{viewing}", OWN_DESK_STAFF),
+    ("POST", "/housing/viewings/{viewing}/accept", OWN_DESK_STAFF),
+    ("POST", "/housing/cases/{case}/tenancies", OWN_DESK_STAFF),
+    ("GET", "/housing/tenancies/{tenancy}", OWN_DESK_STAFF),
+    ("POST", "/housing/tenancies/{tenancy}", OWN_DESK_STAFF),
+    ("POST", "/housing/cases/{case}/certificates", OWN_DESK_STAFF),
+    ("GET", "/housing/certificates/{certificate}", OWN_DESK_STAFF),
+    ("POST", "/housing/certificates/{certificate}", OWN_DESK_STAFF),
+    ("POST", "/housing/cases/{case}/support", OWN_DESK_STAFF),
+    ("GET", "/housing/support/{support}", OWN_DESK_STAFF),
+    ("POST", "/housing/support/{support}", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -234,6 +251,10 @@ PLACEHOLDERS = {
     "{month}": "<int:month>",
     "{landlord}": "<int:landlord_id>",
     "{offer}": "<int:offer_id>",
+    "{viewing}": "<int:viewing_id>",
+    "{tenancy}": "<int:tenancy_id>",
+    "{certificate}": "<int:certificate_id>",
+    "{support}": "<int:support_id>",
 }
 
 
@@ -270,6 +291,7 @@ CHECKLIST_ROWS = {"checklist", "item", "checklist_link", "token"}
 MEDIATION_ROWS = {"request", "session"}
 ROSTER_ROWS = {"mediator", "absence", "project"}
 OFFER_ROWS = {"landlord", "offer"}
+HOUSING_ROWS = {"viewing", "tenancy", "certificate", "support"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -321,6 +343,54 @@ def make_checklist_rows(db, case_id: int) -> dict[str, object]:
         "{checklist_link}": link.id,
         "{token}": services.token_for(link),
     }
+
+
+def make_housing_rows(db, case_id: int) -> dict[str, int]:
+    """A housing need of the case, an offer, and a viewing, a contract, a certificate request
+    and a rent support measure of the case."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sportello.housing import models as h
+
+    need = h.HousingNeed(
+        case_id=case_id,
+        household_size=2,
+        situation=h.Situation.HOSTED,
+        budget=Decimal("500"),
+        urgency=h.HousingUrgency.WEEKS,
+    )
+    offer = h.HousingOffer(
+        kind=h.OfferKind.PRIVATE,
+        address="Via Roma 1",
+        municipality="Ravenna",
+        rent=Decimal("450"),
+        total_area=Decimal("45"),
+        available_from=date(2026, 1, 1),
+        capacity=3,
+        bedroom_count=1,
+    )
+    db.session.add_all([need, offer])
+    db.session.flush()
+    day = offer.created_at.date() + timedelta(days=1)
+    viewing = h.Viewing(case_id=case_id, offer_id=offer.id, on_date=day)
+    tenancy = h.Tenancy(
+        case_id=case_id,
+        offer_id=offer.id,
+        contract_type=h.ContractType.FREE,
+        signed_on=day,
+        starts_on=day,
+        rent=Decimal("450"),
+    )
+    certificate = h.SuitabilityCertificate(
+        case_id=case_id, address="Via Roma 1", municipality="Ravenna", people=2, requested_on=date(2026, 1, 10)
+    )
+    support = h.RentSupport(
+        case_id=case_id, kind=h.SupportKind.DEPOSIT, amount=Decimal("300"), granted_on=date(2026, 1, 10)
+    )
+    db.session.add_all([viewing, tenancy, certificate, support])
+    db.session.flush()
+    return {"{viewing}": viewing.id, "{tenancy}": tenancy.id, "{certificate}": certificate.id, "{support}": support.id}
 
 
 def _records_of(db, person, other, app) -> dict[str, int]:
@@ -506,8 +576,10 @@ def test_access(
     ):
         values |= _records_of(db, target_person, other_person, app)
     needs = {part.split("}")[0] for part in url.split("{")[1:]}
-    if needs & (CASE_ROWS | CHECKLIST_ROWS):
+    if needs & (CASE_ROWS | CHECKLIST_ROWS | HOUSING_ROWS):
         values |= make_case_rows(db, target_desk, target_person, target_user)
+    if needs & HOUSING_ROWS:
+        values |= make_housing_rows(db, values["{case}"])
     if needs & CHECKLIST_ROWS:
         values |= make_checklist_rows(db, values["{case}"])
     if any(placeholder in url for placeholder in ("{lang}", "{string}", "{procedure}")):
