@@ -147,7 +147,7 @@ def open_case(person: Person, desk: Desk, values: dict[str, Any], user: User) ->
         summary=values.get("summary") or "",
     )
     for kind in values.get("tracks") or []:
-        _add_track(case, TrackKind(kind), user)
+        add_track(case, TrackKind(kind), user)
     db.session.add(case)
     people_services.share_with_desk(person, desk.id)
     audit.record(Action.CREATE, case)
@@ -160,7 +160,8 @@ def require_active(case: Case) -> None:
         raise RuleError(_l("This case is closed: reopen it to add to it."))
 
 
-def _add_track(case: Case, kind: TrackKind, user: User) -> Track:
+def add_track(case: Case, kind: TrackKind, user: User) -> Track:
+    """A new track on the case, at its first stage, with the start of its history."""
     track = Track(kind=kind, stage=TrackStage.ASSESSMENT)
     track.changes.append(StageChange(stage=TrackStage.ASSESSMENT, changed_by_id=user.id))
     case.tracks.append(track)
@@ -177,7 +178,7 @@ def update_case(case: Case, values: dict[str, Any], user: User, *, version: Any)
         have = set(case.track_kinds)
         for kind in values.get("tracks") or []:
             if TrackKind(kind) not in have:
-                _add_track(case, TrackKind(kind), user)
+                add_track(case, TrackKind(kind), user)
     audit.record(Action.UPDATE, case)
 
 

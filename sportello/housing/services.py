@@ -237,7 +237,7 @@ def _ensure_track(case: Case, user) -> Track:
     """The case's housing track, added (at needs assessment) if the case has none."""
     track = housing_track(case)
     if track is None:
-        track = case_services._add_track(case, TrackKind.HOUSING, user)
+        track = case_services.add_track(case, TrackKind.HOUSING, user)
         db.session.flush()
         audit.record(Action.CREATE, track)
     return track
