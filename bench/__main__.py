@@ -72,7 +72,7 @@ PAGES = [
 
 # What every page must meet at the largest size.
 BUDGET_P95_MS = 250.0
-BUDGET_QUERIES = 16  # one query per kind of row a page shows (the case page shows eight kinds)
+BUDGET_QUERIES = 18  # one query per kind of row a page shows (the case page shows ten kinds)
 # The targets of issue 3: the person page, case list, case page and home page within 30 ms at
 # p95, fuzzy search within 50 ms and at most 3x the exact codice fiscale lookup.
 FAST_PAGES = {
