@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from sportello.core.forms import today
 from sportello.core.roles import Role
@@ -48,34 +49,34 @@ def test_offers_are_filtered_by_status_size_budget_area_rooms_access_and_date(ap
     make_offer(db, rent=Decimal("400"), total_area=Decimal("50"), status=OfferStatus.WITHDRAWN)
     make_offer(db, rent=Decimal("400"), total_area=Decimal("50"), bedroom_count=0)
     make_offer(db, rent=Decimal("400"), total_area=Decimal("50"), available_from=today() + timedelta(days=90))
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         found = services.matches(need)
-    assert _ids(found) == [fits.id, over.id, reserved.id]
-    assert found.total == 3 and found.within_budget == 1
-    first, second, third = found.items
-    reasons = " ".join(str(r) for r in first.reasons)
-    assert "Fits 3 people; the household is 3." in reasons
-    assert "within the budget" in reasons and "a wanted area" in reasons
-    assert second.over_budget == Decimal("80") and "over the budget" in str(second.warnings[0])
-    assert third.reserved and any("Reserved" in str(w) for w in third.warnings)
+        assert _ids(found) == [fits.id, over.id, reserved.id]
+        assert found.total == 3 and found.within_budget == 1
+        first, second, third = found.items
+        reasons = " ".join(str(r) for r in first.reasons)
+        assert "Fits 3 people; the household is 3." in reasons
+        assert "within the budget" in reasons and "a wanted area" in reasons
+        assert second.over_budget == Decimal("80") and "over the budget" in str(second.warnings[0])
+        assert third.reserved and any("Reserved" in str(w) for w in third.warnings)
 
-    # Step-free access, when needed, and no areas meaning anywhere.
-    need.accessible, need.areas = True, ""
-    step_free = make_offer(db, rent=Decimal("300"), total_area=Decimal("50"), municipality="Lugo", accessible=True)
-    with app.test_request_context():
+        # Step-free access, when needed, and no areas meaning anywhere.
+        need.accessible, need.areas = True, ""
+        step_free = make_offer(db, rent=Decimal("300"), total_area=Decimal("50"), municipality="Lugo", accessible=True)
+    with app.test_request_context(), force_locale("en"):
         found = services.matches(need)
-    assert _ids(found) == [step_free.id]
-    assert any("Step-free" in str(r) for r in found.items[0].reasons)
+        assert _ids(found) == [step_free.id]
+        assert any("Step-free" in str(r) for r in found.items[0].reasons)
 
 
 def test_conditions_are_warnings_and_no_residence_goes_last(app, db, need):
     blocked = make_offer(db, rent=Decimal("400"), total_area=Decimal("50"), conditions=[Condition.NO_RESIDENCE.value])
     guarantee = make_offer(db, rent=Decimal("450"), total_area=Decimal("50"), conditions=[Condition.GUARANTEE.value])
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         found = services.matches(need)
-    assert _ids(found) == [guarantee.id, blocked.id]
-    assert "permit renewal" in " ".join(str(w) for w in found.items[1].warnings)
-    assert "Guarantee required" in " ".join(str(w) for w in found.items[0].warnings)
+        assert _ids(found) == [guarantee.id, blocked.id]
+        assert "permit renewal" in " ".join(str(w) for w in found.items[1].warnings)
+        assert "Guarantee required" in " ".join(str(w) for w in found.items[0].warnings)
 
 
 def test_at_most_fifty_are_shown_with_a_count_of_all(app, db, need):
