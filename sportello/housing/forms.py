@@ -69,7 +69,7 @@ class NeedForm(FlaskForm):
     bedrooms = IntegerField(
         _l("Bedrooms"),
         default=1,
-        validators=[InputRequired(_l("Enter the bedrooms needed, 0 if a studio will do.")), NumberRange(0, 20)],
+        validators=[InputRequired(_l("Enter the bedrooms needed, 0 if a one-room flat will do.")), NumberRange(0, 20)],
     )
     accessible = BooleanField(_l("Step-free access needed"))
     urgency = SelectField(
@@ -174,7 +174,7 @@ class SupportForm(FlaskForm):
         _l("Amount (€)"),
         validators=[
             InputRequired(_l("Enter the amount.")),
-            Within(Decimal("0.01"), 50000, _l("An amount goes from 0,01 to 50.000 euro.")),
+            Within(Decimal("0.01"), 50000, _l("An amount goes from 0.01 to 50,000 euro.")),
         ],
     )
     granted_on = DateField(_l("Granted on"), validators=[InputRequired(_l("Enter the date."))])

@@ -59,14 +59,14 @@ class OfferKind(LabelledEnum):
 class OfferStatus(LabelledEnum):
     AVAILABLE = "available", _l("Available")
     RESERVED = "reserved", _l("Reserved")
-    LET = "let", _l("Let")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    LET = "let", _l("Let to a tenant")
+    WITHDRAWN = "withdrawn", _l("No longer offered")
 
 
 class Condition(LabelledEnum):
     """Conditions an owner sets, which a household may or may not meet."""
 
-    NO_RESIDENCE = "no_residence", _l("No residence registration")
+    NO_RESIDENCE = "no_residence", _l("Residence registration not allowed")
     GUARANTEE = "guarantee", _l("Guarantee required")
     PAYSLIP = "payslip", _l("Permanent job or payslips required")
     NO_CHILDREN = "no_children", _l("No children")

@@ -227,9 +227,7 @@ class OfferForm(FlaskForm):
         render_kw=_MEASURE,
         description=_l("The whole home's floor area, walls excluded, as in the floor plan."),
     )
-    studio = BooleanField(
-        _l("One-room flat"), description=_l("One room for living and sleeping, with a bathroom (monolocale).")
-    )
+    studio = BooleanField(_l("One-room flat"), description=_l("One room for living and sleeping, with a bathroom."))
     ceiling_height = MeasureField(
         _l("Ceiling height (m)"),
         places=2,

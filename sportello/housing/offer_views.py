@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -263,7 +263,14 @@ def new():
             db.session.rollback()
             add_field_error(form, errors)
         else:
-            flash(_("Offer saved: it may house %(num)s people.", num=offer.capacity), "success")
+            flash(
+                ngettext(
+                    "Offer saved: it may house %(num)s person.",
+                    "Offer saved: it may house %(num)s people.",
+                    offer.capacity,
+                ),
+                "success",
+            )
             return redirect(url_for("offers.show", offer_id=offer.id))
     status = 200 if request.method == "GET" or _adding_a_row() else 422
     return render_template("housing/offers/form.html", form=form, offer=None), status

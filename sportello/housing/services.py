@@ -746,7 +746,7 @@ def _check_support(values: dict[str, Any]) -> None:
     errors = []
     amount = values.get("amount")
     if amount is None or amount <= 0 or amount > MAX_SUPPORT:
-        errors.append(FieldError("amount", _l("An amount goes from 0,01 to 50.000 euro.")))
+        errors.append(FieldError("amount", _l("An amount goes from 0.01 to 50,000 euro.")))
     granted, until = values.get("granted_on"), values.get("until")
     if granted and until and until < granted:
         errors.append(FieldError("until", _l("The measure cannot end before it was granted.")))

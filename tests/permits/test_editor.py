@@ -483,7 +483,7 @@ def test_a_withdrawn_procedure_is_not_offered_but_its_checklists_work(client, lo
     title = latest(db).content["title"]
     assert title not in text_of(client.get("/permits/"))
     listed = text_of(client.get("/permits/?withdrawn=1"))
-    assert title in listed and "Withdrawn" in listed
+    assert title in listed and "No longer offered" in listed
     chooser = client.get(f"/permits/cases/{case.id}/new")
     assert f"procedure={CODE}" not in chooser.get_data(as_text=True)
     response = client.get(f"/permits/cases/{case.id}/new?procedure={CODE}")
