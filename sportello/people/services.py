@@ -450,9 +450,14 @@ class HouseholdMember:
     visible: bool  # whether the reader may open the member's record
 
 
+# The other person of a household link. Made once: a new alias per call costs its column
+# collection every time.
+_member = aliased(Person, name="member")
+
+
 def household_of(person: Person, user: Any) -> list[HouseholdMember]:
     """The person's household members, in one query, with whether ``user`` may open each record."""
-    member = aliased(Person)
+    member = _member
     visible_ids = Person.visible_to(user).with_only_columns(Person.id).order_by(None)
     query = (
         sa.select(HouseholdLink, member, member.id.in_(visible_ids).label("visible"))
