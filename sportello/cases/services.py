@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
@@ -521,6 +521,17 @@ class CaseFilters:
     renewal: bool = False
 
 
+# The list shows names only of the case's person, desk and operator: their other columns are
+# not read (nor converted) for every row.
+CASE_LIST_OPTIONS = (
+    joinedload(Case.person, innerjoin=True).options(
+        load_only(Person.given_names, Person.family_name), lazyload(Person.desk)
+    ),
+    joinedload(Case.desk, innerjoin=True).load_only(Desk.name),
+    joinedload(Case.operator).load_only(User.name),
+)
+
+
 def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25) -> SlicePage:
     """Cases the user can see that match the filters, newest first, one page at a time."""
     query = Case.visible_to(user)
@@ -561,7 +572,7 @@ def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: i
     if narrowed:
         query = query.where(Case.person_id.in_(people))
 
-    ordered = query.order_by(Case.opened_on.desc(), Case.id.desc())
+    ordered = query.order_by(Case.opened_on.desc(), Case.id.desc()).options(*CASE_LIST_OPTIONS)
     return SlicePage(db.session, ordered, page, per_page)
 
 
