@@ -1,7 +1,7 @@
 """people: the name key index also holds the person id, so searches read the index alone
 
 Revision ID: 5b2e7c9d41a0
-Revises: a114f45c5e08
+Revises: 0b55775d2ddb
 Create Date: 2026-11-22 00:45:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5b2e7c9d41a0'
-down_revision = 'a114f45c5e08'
+down_revision = '0b55775d2ddb'
 branch_labels = None
 depends_on = None
 
