@@ -713,12 +713,17 @@ def to_confirm_home_section(user) -> list[HomeItem]:
     if user.role is Role.OPERATOR:
         # The operator's own requests, found through their cases and through who created them:
         # a few rows, where the desk has thousands.
+        # The operator's own requests, through their cases and who created them: a few rows to
+        # start from, where the desk has thousands (the desk is checked on those few).
         own_cases = sa.select(Case.id).where(Case.operator_id == user.id)
-        own_requests = sa.union_all(
-            sa.select(MediationRequest.id).where(MediationRequest.case_id.in_(own_cases)),
-            sa.select(MediationRequest.id).where(MediationRequest.created_by_id == user.id),
+        columns = (MediationRequest.id, MediationRequest.desk_id)
+        own_requests = sa.union(
+            sa.select(*columns).where(MediationRequest.case_id.in_(own_cases)),
+            sa.select(*columns).where(MediationRequest.created_by_id == user.id),
+        ).subquery()
+        query = query.join(own_requests, own_requests.c.id == MediationSession.request_id).where(
+            own_requests.c.desk_id.in_(user.desk_ids)
         )
-        query = query.where(MediationRequest.desk_id.in_(user.desk_ids), MediationRequest.id.in_(own_requests))
     elif user.role is not Role.ADMIN:
         query = query.where(MediationRequest.desk_id.in_(user.desk_ids))
     return [
