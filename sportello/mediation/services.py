@@ -604,6 +604,16 @@ def case_mediation_panel(case: Case, user) -> dict[str, Any]:
     }
 
 
+# A session shown as a line on the home page needs its request (joined by the query itself)
+# and its mediator's name: without these options eleven tables are joined, and PostgreSQL
+# spends longer planning the query than running it.
+_SESSION_LINE_OPTIONS = (
+    contains_eager(MediationSession.request).lazyload("*"),
+    joinedload(MediationSession.mediator).lazyload("*"),
+    lazyload(MediationSession.project),
+)
+
+
 def case_timeline_sessions(case: Case, user) -> list[MediationSession]:
     """Logged sessions on the case's timeline, the latest first."""
     return [r.session for r in case_requests(case) if r.session is not None]
@@ -709,13 +719,7 @@ def to_confirm_home_section(user) -> list[HomeItem]:
         .where(MediationSession.status == SessionStatus.LOGGED)
         .order_by(MediationSession.on_date, MediationSession.starts_at)
         .limit(20)
-        # Only what the lines show: the request's times and the mediator's name. Without these,
-        # eleven tables are joined and PostgreSQL spends longer planning than running it.
-        .options(
-            contains_eager(MediationSession.request).lazyload("*"),
-            joinedload(MediationSession.mediator).lazyload("*"),
-            lazyload(MediationSession.project),
-        )
+        .options(*_SESSION_LINE_OPTIONS)
     )
     if user.role is Role.OPERATOR:
         # The operator's own requests, found through their cases and through who created them:
