@@ -604,16 +604,6 @@ def case_mediation_panel(case: Case, user) -> dict[str, Any]:
     }
 
 
-# A session shown as a line on the home page needs its request (joined by the query itself)
-# and its mediator's name: without these options eleven tables are joined, and PostgreSQL
-# spends longer planning the query than running it.
-_SESSION_LINE_OPTIONS = (
-    contains_eager(MediationSession.request).lazyload("*"),
-    joinedload(MediationSession.mediator).lazyload("*"),
-    lazyload(MediationSession.project),
-)
-
-
 def case_timeline_sessions(case: Case, user) -> list[MediationSession]:
     """Logged sessions on the case's timeline, the latest first."""
     return [r.session for r in case_requests(case) if r.session is not None]
@@ -710,6 +700,16 @@ def to_log_home_section(user) -> list[HomeItem]:
     return items
 
 
+# A session shown as a line on the home page needs its request (joined by the query itself)
+# and its mediator's name: without these options eleven tables are joined, and PostgreSQL
+# spends longer planning the query than running it.
+_SESSION_LINE_OPTIONS = (
+    contains_eager(MediationSession.request).lazyload("*"),
+    joinedload(MediationSession.mediator).lazyload("*"),
+    lazyload(MediationSession.project),
+)
+
+
 def to_confirm_home_section(user) -> list[HomeItem]:
     """Sessions logged on the user's cases (or, for coordinators, their desks') waiting for
     confirmation."""
@@ -722,8 +722,6 @@ def to_confirm_home_section(user) -> list[HomeItem]:
         .options(*_SESSION_LINE_OPTIONS)
     )
     if user.role is Role.OPERATOR:
-        # The operator's own requests, found through their cases and through who created them:
-        # a few rows, where the desk has thousands.
         # The operator's own requests, through their cases and who created them: a few rows to
         # start from, where the desk has thousands (the desk is checked on those few).
         own_cases = sa.select(Case.id).where(Case.operator_id == user.id)
