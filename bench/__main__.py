@@ -1,6 +1,7 @@
 """``make bench``: time the named pages at two data sizes and count their SQL queries.
 
     python -m bench [--sizes 500,5000] [--repeat 30] [--database-url URL] [--out bench/results]
+                    [--page "case page" --page "person page" ...]
 
 Runs in-process through the test client (no network), on a fresh SQLite file per size unless a
 PostgreSQL URL is given (its public schema is emptied first). Prints a table and writes JSON.
@@ -198,7 +199,7 @@ def _placeholders() -> dict[str, str]:
     }
 
 
-def measure_size(url: str, size: int, repeat: int) -> list[Measure]:
+def measure_size(url: str, size: int, repeat: int, pages: list[tuple] = PAGES) -> list[Measure]:
     app = _prepare(url)
     with app.app_context():
         counts = generate(size)
@@ -215,7 +216,7 @@ def measure_size(url: str, size: int, repeat: int) -> list[Measure]:
     clients = {}
     results = []
     try:
-        for name, role, path in PAGES:
+        for name, role, path in pages:
             client = clients.get(role) or clients.setdefault(role, _login(app, role))
             path = path.format(**values)
             for _ in range(3):
@@ -241,15 +242,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON results")
+    parser.add_argument("--page", action="append", default=[], help="only this page, by name (repeatable)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    wanted = args.page
+    unknown = set(wanted) - {name for name, _, _ in PAGES}
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    pages = [page for page in PAGES if page[0] in wanted] if wanted else PAGES
 
     results: list[Measure] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             url = database_url(args.database_url) if args.database_url else f"sqlite:///{tmp}/bench-{size}.sqlite"
             print(f"size {size} on {url.split(':')[0]}")
-            results.extend(measure_size(url, size, args.repeat))
+            results.extend(measure_size(url, size, args.repeat, pages))
 
     print()
     print(f"{'page':<28}{'size':>7}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'status':>8}  budget")

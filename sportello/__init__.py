@@ -63,7 +63,9 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from sportello.core import database, i18n
+    from sportello.core import database, forms, i18n
+
+    forms.use_fast_html_params()
 
     db.init_app(app)
     database.init_app(app)

@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
@@ -92,20 +92,28 @@ def desks_for_new_case(user: User) -> list[Desk]:
     return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).order_by(Desk.name)))
 
 
-def staff_of(desk_ids: set[int] | list[int]) -> list[User]:
-    """Active operators and coordinators of the given desks, by name."""
+def _staff_query(desk_ids: set[int] | list[int], *columns: Any) -> sa.Select:
     members = sa.select(user_desks.c.user_id).where(user_desks.c.desk_id.in_(list(desk_ids)))
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.id.in_(members), User.active.is_(True), User.role.in_((Role.OPERATOR, Role.COORDINATOR)))
-            .order_by(User.name)
-        )
+    return (
+        sa.select(*columns)
+        .where(User.id.in_(members), User.active.is_(True), User.role.in_((Role.OPERATOR, Role.COORDINATOR)))
+        .order_by(User.name)
     )
 
 
+def staff_of(desk_ids: set[int] | list[int]) -> list[User]:
+    """Active operators and coordinators of the given desks, by name."""
+    return list(db.session.scalars(_staff_query(desk_ids, User)))
+
+
+def staff_names(desk_ids: set[int] | list[int]) -> list[Any]:
+    """The same people as ``staff_of``, as rows of ``id`` and ``name`` only: for the choices of a
+    select, without loading whole accounts."""
+    return list(db.session.execute(_staff_query(desk_ids, User.id, User.name)))
+
+
 def _check_staff(user_id: int | None, desk_id: int, field: str) -> None:
-    if user_id is not None and user_id not in {u.id for u in staff_of([desk_id])}:
+    if user_id is not None and user_id not in {u.id for u in staff_names([desk_id])}:
         raise FieldError(field, _l("Choose someone who works at the case's desk."))
 
 
@@ -513,6 +521,17 @@ class CaseFilters:
     renewal: bool = False
 
 
+# The list shows names only of the case's person, desk and operator: their other columns are
+# not read (nor converted) for every row.
+CASE_LIST_OPTIONS = (
+    joinedload(Case.person, innerjoin=True).options(
+        load_only(Person.given_names, Person.family_name), lazyload(Person.desk)
+    ),
+    joinedload(Case.desk, innerjoin=True).load_only(Desk.name),
+    joinedload(Case.operator).load_only(User.name),
+)
+
+
 def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25) -> SlicePage:
     """Cases the user can see that match the filters, newest first, one page at a time."""
     query = Case.visible_to(user)
@@ -553,7 +572,7 @@ def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: i
     if narrowed:
         query = query.where(Case.person_id.in_(people))
 
-    ordered = query.order_by(Case.opened_on.desc(), Case.id.desc())
+    ordered = query.order_by(Case.opened_on.desc(), Case.id.desc()).options(*CASE_LIST_OPTIONS)
     return SlicePage(db.session, ordered, page, per_page)
 
 

@@ -51,7 +51,7 @@ CASE_ROLES = services.CASE_ROLES
 
 
 def _staff_choices(desk_ids, empty) -> list:
-    return select_choices([("", empty), *((str(u.id), u.name) for u in services.staff_of(desk_ids))])
+    return select_choices([("", empty), *((str(u.id), u.name) for u in services.staff_names(desk_ids))])
 
 
 # ---- the list ---------------------------------------------------------------------------------
@@ -64,9 +64,8 @@ def index():
     desks = list(db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name)))
     form.desk.choices = select_choices([("", _("All my desks")), *((str(d.id), d.name) for d in desks)])
     form.nationality.choices = select_choices([("", _("Any")), *country_choices()])
-    form.operator.choices = select_choices(
-        [("", _("Anyone")), ("me", _("Me")), *((str(u.id), u.name) for u in services.staff_of([d.id for d in desks]))]
-    )
+    staff = services.staff_names([d.id for d in desks])
+    form.operator.choices = select_choices([("", _("Anyone")), ("me", _("Me")), *((str(u.id), u.name) for u in staff)])
     if "status" not in request.args:
         form.status.data = "active"
     page = None

@@ -12,7 +12,12 @@ from sportello.extensions import db
 
 
 def _tune_sqlite(engine: Engine) -> None:
-    """Foreign keys on, and real transactions with savepoints (the driver's own are partial)."""
+    """Foreign keys on, and real transactions with savepoints (the driver's own are partial).
+
+    The write-ahead log lets readers go on while someone writes, and with ``synchronous=NORMAL``
+    a commit no longer waits for the disk (the log is synced at checkpoints): a crash of the app
+    loses nothing, a power cut at most the last commits, and the file is never corrupted. Every
+    page that records a read in the audit trail commits, so this matters on every such page."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -20,6 +25,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -229,6 +229,8 @@ class MediationRequest(Timestamped, Versioned, db.Model):
         sa.Index("ix_mediation_requests_mediator_id_on_date", "mediator_id", "on_date"),
         # The desks' lists: requests still to do (few among many done) found without reading the rest.
         sa.Index("ix_mediation_requests_desk_id_status_on_date", "desk_id", "status", "on_date"),
+        # An operator's requests to confirm include those they created (outside services).
+        sa.Index("ix_mediation_requests_created_by_id", "created_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

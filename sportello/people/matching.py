@@ -85,17 +85,21 @@ def refresh_keys(person: Person) -> None:
         person.name_keys.append(NameKey(key=key))
 
 
-def _token_condition(token: str, prefix: bool, joined: Iterable[str] = ()) -> sa.ColumnElement[bool]:
+def _token_conditions(token: str, prefix: bool, joined: Iterable[str] = ()) -> list[sa.ColumnElement[bool]]:
     """Keys that satisfy one query token: itself, its sound, its prefix, or the token written
-    together with a neighbour ("el" and "amrani" are both satisfied by "elamrani")."""
+    together with a neighbour ("el" and "amrani" are both satisfied by "elamrani"). Each
+    condition is one range of the key index, read on its own (no OR), so the index answers
+    without visiting the table."""
     exact_keys = [f"t:{token}", f"p:{phonetic(token)}", *(f"t:{pair}" for pair in joined)]
-    exact = NameKey.key.in_(exact_keys)
-    if not prefix or len(token) < 3:
-        return exact
-    # Tokens are [a-z0-9] only, so no pattern characters to escape. GLOB uses SQLite's index;
-    # LIKE uses PostgreSQL's text_pattern_ops index.
-    pattern = NameKey.key.op("GLOB")(f"t:{token}*") if _dialect() == "sqlite" else NameKey.key.like(f"t:{token}%")
-    return sa.or_(exact, pattern)
+    conditions = [NameKey.key.in_(exact_keys)]
+    if prefix and len(token) >= 3:
+        # Tokens are [a-z0-9] only, so no pattern characters to escape. GLOB uses SQLite's index;
+        # LIKE uses PostgreSQL's text_pattern_ops index.
+        if _dialect() == "sqlite":
+            conditions.append(NameKey.key.op("GLOB")(f"t:{token}*"))
+        else:
+            conditions.append(NameKey.key.like(f"t:{token}%"))
+    return conditions
 
 
 def _dialect() -> str:
@@ -125,19 +129,26 @@ def candidate_ids(
         return before + after
 
     parts = [
-        sa.select(NameKey.person_id, sa.literal(i).label("token")).where(_token_condition(token, prefix, neighbours(i)))
+        sa.select(NameKey.person_id, sa.literal(i).label("token")).where(condition)
         for i, token in enumerate(query_tokens)
+        for condition in _token_conditions(token, prefix, neighbours(i))
     ]
     matched = sa.union_all(*parts).subquery()
     hits = sa.func.count(sa.distinct(matched.c.token))
     needed = len(query_tokens) if all_tokens else min(2, len(query_tokens))
-    visible_ids = visible.with_only_columns(Person.id).order_by(None)
-    query = (
-        sa.select(matched.c.person_id)
-        .where(matched.c.person_id.in_(visible_ids))
+    # Count the hits per person from the key index first, then check who the user may see among
+    # those few: checking every visible person's keys instead reads the whole desk's index.
+    matches = (
+        sa.select(matched.c.person_id, hits.label("hits"))
         .group_by(matched.c.person_id)
         .having(hits >= needed)
-        .order_by(hits.desc(), matched.c.person_id)
+        .subquery()
+    )
+    query = (
+        visible.with_only_columns(Person.id)
+        .order_by(None)
+        .join(matches, matches.c.person_id == Person.id)
+        .order_by(matches.c.hits.desc(), Person.id)
         .limit(limit)
     )
     return list(db.session.scalars(query))

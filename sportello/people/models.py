@@ -230,8 +230,11 @@ class NameKey(db.Model):
     search and duplicate detection fetch candidates without reading every person."""
 
     __tablename__ = "person_name_keys"
-    # Prefix searches (LIKE 't:moh%') use this index on PostgreSQL whatever the collation.
-    __table_args__ = (sa.Index("ix_person_name_keys_key", "key", postgresql_ops={"key": "text_pattern_ops"}),)
+    # Prefix searches (LIKE 't:moh%') use this index on PostgreSQL whatever the collation; with
+    # the person id in it, a search reads the index alone, not the table.
+    __table_args__ = (
+        sa.Index("ix_person_name_keys_key", "key", "person_id", postgresql_ops={"key": "text_pattern_ops"}),
+    )
 
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -450,9 +451,17 @@ class HouseholdMember:
     visible: bool  # whether the reader may open the member's record
 
 
+@cache
+def _member() -> Any:
+    """The other person of a household link. Made once, on first use (an alias configures the
+    mappers, which must wait for every part's models): a new alias per call costs its column
+    collection every time."""
+    return aliased(Person, name="member")
+
+
 def household_of(person: Person, user: Any) -> list[HouseholdMember]:
     """The person's household members, in one query, with whether ``user`` may open each record."""
-    member = aliased(Person)
+    member = _member()
     visible_ids = Person.visible_to(user).with_only_columns(Person.id).order_by(None)
     query = (
         sa.select(HouseholdLink, member, member.id.in_(visible_ids).label("visible"))
