@@ -63,9 +63,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from sportello.core import database, forms, i18n
-
-    forms.use_fast_html_params()
+    from sportello.core import database, i18n
 
     db.init_app(app)
     database.init_app(app)

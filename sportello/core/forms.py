@@ -9,16 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import wtforms.widgets
-import wtforms.widgets.core
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
-from wtforms.widgets import TextInput
-from wtforms.widgets.core import clean_key
+from wtforms.widgets import TextInput, html_params
 
 from sportello.core.audit import Action
 from sportello.core.exceptions import FieldError, FieldErrors
@@ -28,35 +25,6 @@ def select_choices(pairs: Iterable[tuple[Any, Any]], *, lang: bool = False) -> l
     """``(value, label)`` pairs as select options; with ``lang`` each option is marked with its
     language code, so screen readers pronounce language names correctly."""
     return [SelectChoice(value, label, render_kw={"lang": value} if lang and value else {}) for value, label in pairs]
-
-
-# WTForms' own version, which ``html_params`` below replaces and must match.
-WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
-
-
-def html_params(**kwargs: Any) -> Markup:
-    """WTForms' ``html_params`` with the same output, written without ``Markup.format`` (a
-    formatter in pure Python, called for every attribute): a page of forms renders hundreds of
-    attributes. ``use_fast_html_params`` makes the WTForms widgets use it."""
-    parts = []
-    for key, value in sorted(kwargs.items()):
-        key = clean_key(key)
-        if value is True:
-            parts.append(escape(key))
-        elif value is not False:
-            value = escape(value)
-            if '"' in value:  # only a Markup value can still hold a quote
-                value = value.replace(Markup('"'), Markup("&quot;"))
-            parts.append(f'{escape(key)}="{value}"')
-    return Markup(" ".join(parts))
-
-
-def use_fast_html_params() -> None:
-    """Point the WTForms widgets (and the labels) at ``html_params`` above."""
-    wtforms.widgets.core.html_params = html_params
-    wtforms.widgets.html_params = html_params
-    for widget in (wtforms.widgets.core.Input, wtforms.widgets.core.Button):
-        widget.html_params = staticmethod(html_params)
 
 
 class LongSelect:
