@@ -80,6 +80,8 @@ def case_panel(case: Case, user) -> dict[str, Any]:
     """The housing panel of a case page: the need, viewings, contract, certificates, rent
     support, with small forms to add to them. One query (``services.case_housing``)."""
     context = services.case_housing_panel(case, user)
+    if context["housing"].need is None:  # the panel then only offers to record the need
+        return context
     housing = context["housing"]
     offers = housing.offers
     viewing_form = ViewingForm(formdata=None, prefix="viewing", on_date=today())
