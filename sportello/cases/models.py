@@ -102,6 +102,9 @@ class Case(Timestamped, Versioned, db.Model):
         # The case list: a desk's cases by status, newest first.
         sa.Index("ix_cases_desk_id_status_opened_on", "desk_id", "status", "opened_on"),
         sa.Index("ix_cases_desk_id_opened_on", "desk_id", "opened_on"),
+        # Rows of other parts joined to "the cases of my desks" (the housing board, mediation):
+        # PostgreSQL reads the ids from the index alone instead of every case of the desk.
+        sa.Index("ix_cases_desk_id_id", "desk_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -825,12 +825,21 @@ def _board_filters(user, desk_id: int | None, urgency: str) -> list[Any]:
 def refresh_due_stages(user) -> int:
     """Needs at "contract" whose contract has started move to "housed" (seen on the board)."""
     due = sa.select(Tenancy.case_id).where(Tenancy.starts_on <= today())
-    needs = list(
+    # The ids first, in a query quick to plan; the records only when some are due.
+    ids = list(
         db.session.scalars(
-            sa.select(HousingNeed)
+            sa.select(HousingNeed.id)
             .join(Case, Case.id == HousingNeed.case_id)
             .where(*_board_filters(user, None, ""), HousingNeed.stage == HousingStage.CONTRACT)
             .where(HousingNeed.case_id.in_(due))
+        )
+    )
+    if not ids:
+        return 0
+    needs = list(
+        db.session.scalars(
+            sa.select(HousingNeed)
+            .where(HousingNeed.id.in_(ids))
             .options(joinedload(HousingNeed.case).lazyload(Case.tracks))
         )
     )
