@@ -471,9 +471,15 @@ def board():
     if services.refresh_due_stages(current_user):
         db.session.commit()
     result = services.board(current_user, desk_id=int(desk) if desk.isdigit() else None, urgency=urgency)
-    return render_template("housing/board.html", form=form, board=result, details=_card_details(result)), (
-        200 if valid else 422
-    )
+    # The cards' links share one prefix, built once rather than once a card.
+    case_url_prefix = url_for("cases.show", case_id=0).removesuffix("0")
+    return render_template(
+        "housing/board.html",
+        form=form,
+        board=result,
+        details=_card_details(result),
+        case_url_prefix=case_url_prefix,
+    ), (200 if valid else 422)
 
 
 def _card_details(board: services.Board) -> dict[int, str]:
