@@ -58,6 +58,12 @@ PAGES = [
     ("timesheets-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/timesheets/"),
     ("timesheet-ar.png", "mediatrice@demo.sportello.example", "ar", "phone:/mediation/timesheets/"),
     ("hours-report-it.png", "coordinatore@demo.sportello.example", "it", "/mediation/timesheets/report"),
+    ("housing-board-it.png", "coordinatore@demo.sportello.example", "it", "/housing/"),
+    ("housing-case-it.png", "operatrice@demo.sportello.example", "it", "/cases/3#housing"),
+    ("housing-matches-it.png", "operatrice@demo.sportello.example", "it", "/housing/cases/9/matches"),
+    ("housing-offer-ar.png", "coordinatore@demo.sportello.example", "ar", "/housing/offers/3"),
+    ("housing-offer-form-it.png", "operatrice@demo.sportello.example", "it", "/housing/offers/new"),
+    ("housing-board-ar.png", "coordinatore@demo.sportello.example", "ar", "/housing/"),
 ]
 PHONE = {"width": 390, "height": 844}
 

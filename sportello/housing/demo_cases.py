@@ -31,7 +31,7 @@ from sportello.housing.models import (
 #  something more: a guarantee fund, a viewing the household declined). Every stage comes first,
 # so fewer demo cases still fill the board.
 NEEDS = [
-    (1, "street", "0", "", 0, False, "tonight", "Sleeps at the station. Asked for a bed for tonight.", "assessed", ""),
+    (1, "street", "0", "", 0, False, "tonight", "Dorme in stazione. Chiede un letto per stanotte.", "assessed", ""),
     (
         4,
         "cas",
@@ -40,14 +40,14 @@ NEEDS = [
         2,
         False,
         "weeks",
-        "Leaving the CAS at the end of next month.",
+        "Esce dal CAS alla fine del mese prossimo.",
         "searching",
         "",
     ),
-    (3, "renting", "600", "Ravenna", 1, True, "autonomy", "The father uses a wheelchair.", "viewing", ""),
-    (5, "hosted", "700", "Ravenna\nFaenza\nLugo", 2, False, "weeks", "Family reunification planned.", "accepted", ""),
-    (3, "cas", "650", "", 1, False, "autonomy", "Both parents work in Ravenna.", "contract", ""),
-    (2, "renting", "550", "", 1, False, "autonomy", "Moving out of a shared room.", "housed", ""),
+    (3, "renting", "600", "Ravenna", 1, True, "autonomy", "Il padre usa la sedia a rotelle.", "viewing", ""),
+    (5, "hosted", "700", "Ravenna\nFaenza\nLugo", 2, False, "weeks", "Ricongiungimento in programma.", "accepted", ""),
+    (3, "cas", "650", "", 1, False, "autonomy", "Entrambi i genitori lavorano a Ravenna.", "contract", ""),
+    (2, "renting", "550", "", 1, False, "autonomy", "Lascia una stanza condivisa.", "housed", ""),
     (
         2,
         "hosted",
@@ -56,7 +56,7 @@ NEEDS = [
         1,
         False,
         "weeks",
-        "Hosted by a cousin; the flat is overcrowded.",
+        "Ospite di un cugino; l'appartamento è sovraffollato.",
         "searching",
         "guarantee",
     ),
@@ -149,9 +149,9 @@ def seed_housing_cases(offers: list[HousingOffer]) -> int:
                     declined,
                     {
                         "on_date": day,
-                        "who_went": "The couple and the operator",
+                        "who_went": "La coppia e l'operatrice",
                         "outcome": "declined",
-                        "note": "Too far from the bus line.",
+                        "note": "Troppo lontano dalla linea dell'autobus.",
                     },
                     user,
                 )
@@ -162,7 +162,7 @@ def seed_housing_cases(offers: list[HousingOffer]) -> int:
         viewing = services.add_viewing(
             case,
             offer,
-            {"on_date": day, "who_went": "The household with a mediator", "outcome": ViewingOutcome.INTERESTED.value},
+            {"on_date": day, "who_went": "Il nucleo con la mediatrice", "outcome": ViewingOutcome.INTERESTED.value},
             user,
         )
         db.session.flush()
@@ -210,7 +210,7 @@ def seed_housing_cases(offers: list[HousingOffer]) -> int:
                     "granted_on": day,
                     "until": day + timedelta(days=365),
                     "provider": "Comune di Ravenna",
-                    "note": "Monthly contribution for the first year.",
+                    "note": "Contributo mensile per il primo anno.",
                 },
                 user,
             )

@@ -91,7 +91,7 @@ OFFERS = [
         10,
         ["guarantee"],
         "available",
-        "Furnished kitchen.",
+        "Cucina arredata.",
     ),
     (
         0,
@@ -125,7 +125,7 @@ OFFERS = [
         30,
         ["payslip", "guarantee"],
         "available",
-        "Agency fee: one month.",
+        "Provvigione dell'agenzia: una mensilità.",
     ),
     (
         1,
@@ -176,7 +176,7 @@ OFFERS = [
         45,
         [],
         "available",
-        "Assigned through the ERP ranking.",
+        "Assegnato dalla graduatoria ERP.",
     ),
     (
         2,
@@ -210,7 +210,7 @@ OFFERS = [
         15,
         ["no_pets"],
         "available",
-        "Attic flat: low ceilings.",
+        "Mansarda: soffitti bassi.",
     ),
     (
         3,
@@ -295,7 +295,7 @@ OFFERS = [
         7,
         [],
         "available",
-        "The living room is small.",
+        "Il soggiorno è piccolo.",
     ),
     (
         6,
@@ -312,7 +312,7 @@ OFFERS = [
         -200,
         ["payslip"],
         "withdrawn",
-        "The owner decided to sell.",
+        "Il proprietario ha deciso di vendere.",
     ),
     (
         4,
@@ -329,7 +329,7 @@ OFFERS = [
         0,
         ["short_let", "shared"],
         "available",
-        "Places for families, up to six months.",
+        "Posti per famiglie, fino a sei mesi.",
     ),
     (
         None,
@@ -363,7 +363,7 @@ OFFERS = [
         21,
         [],
         "available",
-        "Rooms not measured yet.",
+        "Stanze non ancora misurate.",
     ),
     (
         4,
@@ -431,7 +431,7 @@ OFFERS = [
         90,
         ["short_let"],
         "available",
-        "Summer lets only: from October to May.",
+        "Affitto solo fuori stagione: da ottobre a maggio.",
     ),
     (
         5,
