@@ -276,7 +276,9 @@ def _edit(
 # ---- viewings ---------------------------------------------------------------------------------
 
 
-def _prepare_viewing(case: Case, form: ViewingForm) -> None:
+def _prepare_offer_choice(case: Case, form: ViewingForm | TenancyForm) -> None:
+    """A viewing or contract form sent back with a problem: the case's offers to choose from,
+    and the one chosen even if it is no longer among them."""
     offers = services.case_housing(case, fresh=True).offers
     chosen = _chosen_offer(form)
     if chosen is not None and chosen not in offers:
@@ -295,7 +297,7 @@ def add_viewing(case_id: int):
         ("offer_id", *VIEWING_FIELDS),
         lambda case, form: services.add_viewing(case, _chosen_offer(form), _values(form, VIEWING_FIELDS), current_user),
         _("Viewing saved."),
-        _prepare_viewing,
+        _prepare_offer_choice,
     )
 
 
@@ -343,14 +345,6 @@ def accept(viewing_id: int):
 # ---- the contract -----------------------------------------------------------------------------
 
 
-def _prepare_tenancy(case: Case, form: TenancyForm) -> None:
-    offers = services.case_housing(case, fresh=True).offers
-    chosen = _chosen_offer(form)
-    if chosen is not None and chosen not in offers:
-        offers = [chosen, *offers]
-    form.offer_id.choices = _offer_choices(offers)
-
-
 @bp.post("/cases/<int:case_id>/tenancies")
 @require_roles(*STAFF_ROLES)
 def add_tenancy(case_id: int):
@@ -362,7 +356,7 @@ def add_tenancy(case_id: int):
         ("offer_id", *TENANCY_FIELDS),
         lambda case, form: services.add_tenancy(case, _chosen_offer(form), _values(form, TENANCY_FIELDS), current_user),
         _("Contract saved: the home is let and the housing track completed."),
-        _prepare_tenancy,
+        _prepare_offer_choice,
     )
 
 

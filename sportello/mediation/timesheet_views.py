@@ -21,7 +21,7 @@ from sportello.core.i18n import text_direction
 from sportello.core.permissions import require_roles
 from sportello.core.roles import Role
 from sportello.extensions import db
-from sportello.mediation import timesheets
+from sportello.mediation import roster, timesheets
 from sportello.mediation.models import MANAGER_ROLES, Mediator
 from sportello.mediation.services import mediator_of
 from sportello.mediation.timesheet_forms import ApproveForm, OverviewForm, ReportForm, ReturnForm, SubmitForm
@@ -240,7 +240,7 @@ def _report_form() -> tuple[ReportForm, timesheets.ReportFilters | None]:
         [
             ("", _("Any project")),
             ("0", _("No project")),
-            *((str(p.id), f"{p.code} — {p.name}") for p in timesheets.projects()),
+            *((str(p.id), f"{p.code} — {p.name}") for p in roster.projects()),
         ]
     )
     desks = list(db.session.scalars(Desk.visible_to(current_user).order_by(Desk.name)))

@@ -636,10 +636,6 @@ def hours_report(user, filters: ReportFilters) -> Report:
     return report
 
 
-def projects() -> list[FundingProject]:
-    return list(db.session.scalars(sa.select(FundingProject).order_by(FundingProject.code)))
-
-
 def record_report_download(filters: ReportFilters, kind: str) -> None:
     audit.record_event(
         Action.DOWNLOAD,
