@@ -133,12 +133,21 @@ class Mediator(Timestamped, Versioned, db.Model):
             return query
         return query.where(cls.user_id == user.id)
 
+    def is_account_of(self, user) -> bool:
+        """The record is that of the mediator signed in as ``user``."""
+        return self.user_id is not None and self.user_id == user.id
+
     def can_view(self, user) -> bool:
-        return user.role in STAFF_ROLES or (self.user_id is not None and self.user_id == user.id)
+        return user.role in STAFF_ROLES or self.is_account_of(user)
 
     def can_edit(self, user) -> bool:
         """Coordinators and admins keep the roster."""
         return user.role in MANAGER_ROLES
+
+    def can_see_timesheets(self, user) -> bool:
+        """The mediator's months: the mediator, and the coordinators and admins who approve them
+        (the roster is shared by every desk)."""
+        return user.role in MANAGER_ROLES or self.is_account_of(user)
 
 
 class MediatorLanguage(db.Model):
@@ -274,7 +283,7 @@ class MediationRequest(Timestamped, Versioned, db.Model):
 
     def is_for(self, user) -> bool:
         """The request is assigned to the mediator signed in as ``user``."""
-        return self.mediator is not None and self.mediator.user_id == user.id
+        return self.mediator is not None and self.mediator.is_account_of(user)
 
     @classmethod
     def visible_to(cls, user) -> sa.Select:
@@ -354,7 +363,7 @@ class MediationSession(Timestamped, Versioned, db.Model):
 
     def can_edit(self, user) -> bool:
         """Only the mediator who logged the session changes it."""
-        return self.mediator.user_id is not None and self.mediator.user_id == user.id
+        return self.mediator.is_account_of(user)
 
 
 class Timesheet(Timestamped, Versioned, db.Model):

@@ -54,18 +54,14 @@ _AUDIT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # ---- who may do what -------------------------------------------------------------------------
 
 
-def is_own_record(mediator: Mediator, user: Any) -> bool:
-    return user.role is Role.MEDIATOR and mediator.user_id is not None and mediator.user_id == user.id
-
-
 def can_manage_absences(mediator: Mediator, user: Any) -> bool:
     """Coordinators and admins keep everyone's absences; a mediator their own."""
-    return mediator.can_edit(user) or is_own_record(mediator, user)
+    return mediator.can_edit(user) or mediator.is_account_of(user)
 
 
 def can_see_rate(mediator: Mediator | None, user: Any) -> bool:
     """The hourly rate: for those who keep the roster, and for the mediator themself."""
-    return user.role in MANAGER_ROLES or (mediator is not None and is_own_record(mediator, user))
+    return user.role in MANAGER_ROLES or (mediator is not None and mediator.is_account_of(user))
 
 
 # ---- how languages and slots read --------------------------------------------------------------

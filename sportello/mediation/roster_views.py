@@ -240,7 +240,7 @@ def _show(mediator: Mediator, absence_form: AbsenceForm, status: int = 200):
         can_edit=mediator.can_edit(current_user),
         can_manage_absences=roster.can_manage_absences(mediator, current_user),
         show_rate=roster.can_see_rate(mediator, current_user),
-        is_own=roster.is_own_record(mediator, current_user),
+        is_own=mediator.is_account_of(current_user),
     ), status
 
 

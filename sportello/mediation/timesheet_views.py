@@ -45,7 +45,7 @@ def _month_or_404(mediator_id: int, year: int, month: int) -> Mediator:
     mediator = db.session.get(Mediator, mediator_id)
     if mediator is None:
         abort(404)
-    if not timesheets.can_see_month(mediator, current_user):
+    if not mediator.can_see_timesheets(current_user):
         abort(403)
     return mediator
 

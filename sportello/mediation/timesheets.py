@@ -78,15 +78,6 @@ def is_manager(user) -> bool:
     return user.role in MANAGER_ROLES
 
 
-def is_own(mediator: Mediator, user) -> bool:
-    return mediator.user_id is not None and mediator.user_id == user.id
-
-
-def can_see_month(mediator: Mediator, user) -> bool:
-    """The mediator themself, and admins and coordinators (the roster is shared by every desk)."""
-    return is_manager(user) or is_own(mediator, user)
-
-
 def hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(CENT, ROUND_HALF_UP)
 
@@ -227,7 +218,7 @@ class Month:
         return self.last_day
 
     def may_submit(self, user) -> bool:
-        return is_own(self.mediator, user) and self.status in (OPEN, TimesheetStatus.RETURNED.value)
+        return self.mediator.is_account_of(user) and self.status in (OPEN, TimesheetStatus.RETURNED.value)
 
     def may_review(self, user) -> bool:
         return is_manager(user) and self.status == TimesheetStatus.SUBMITTED.value
@@ -313,7 +304,7 @@ def _label(mediator: Mediator, year: int, month: int) -> str:
 def submit(mediator: Mediator, year: int, month: int, user, note: str, *, version: Any) -> Timesheet:
     """The mediator hands in their month: once it has ended, with every session sent back put
     right; an empty month only with a note. A returned month may be submitted again."""
-    if not is_own(mediator, user):
+    if not mediator.is_account_of(user):
         raise RuleError(_l("Only the mediator can submit their own timesheet."))
     note = (note or "").strip()
     sheet = find_timesheet(mediator.id, year, month)
