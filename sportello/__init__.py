@@ -80,7 +80,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_parts(app: Flask) -> None:
-    from sportello import auth, cases, core, demo, housing, mediation, people, permits
+    from sportello import auth, cases, core, demo, housing, jobs, mediation, people, permits
     from sportello.core import errors, navigation, permissions, security
 
     security.init_app(app)
@@ -89,6 +89,6 @@ def _register_parts(app: Flask) -> None:
     navigation.init_app(app)
 
     # One blueprint per part of the desk's work.
-    for part in (core, auth, people, cases, permits, mediation, housing):
+    for part in (core, auth, people, cases, permits, mediation, housing, jobs):
         part.init_app(app)
     demo.init_app(app)
