@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-from sportello.jobs import models  # noqa: F401  (until the views use them)
+from flask import Blueprint, Flask, abort
 
 bp = Blueprint("employers", __name__, url_prefix="/jobs/employers")
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# Endpoints the other rooms link to; each is built in this module.
+
+
+@bp.route("/", methods=["GET"])
+def index():
+    abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    abort(404)
+
+
+@bp.route("/<int:employer_id>", methods=["GET"])
+def employer(employer_id: int):
+    abort(404)
+
+
+@bp.route("/<int:employer_id>/edit", methods=["GET", "POST"])
+def edit(employer_id: int):
+    abort(404)
