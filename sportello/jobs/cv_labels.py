@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
     "skills": {"it": "Competenze e mestieri", "en": "Skills and trades", "fr": "Compétences et métiers"},
     "availability": {"it": "Disponibilità", "en": "Availability", "fr": "Disponibilité"},
     "hours": {"it": "Orario", "en": "Working hours", "fr": "Temps de travail"},
-    "shifts": {"it": "Turni", "en": "Shifts", "fr": "Horaires"},
+    "shifts": {"it": "Turni", "en": "Shifts", "fr": "Horaires décalés"},
     "nights": {"it": "notte", "en": "nights", "fr": "nuit"},
     "weekends": {"it": "fine settimana", "en": "weekends", "fr": "week-ends"},
     "travel": {"it": "Mobilità", "en": "Mobility", "fr": "Mobilité"},

@@ -42,6 +42,8 @@ from sportello.jobs.models import (
 
 CLEAN = NoHiddenCharacters()
 _NUMBER = {"inputmode": "numeric", "dir": "ltr"}
+# Free text may be typed in any script: its direction follows what is typed.
+_TEXT = {"dir": "auto"}
 
 
 def _strip(value):
@@ -110,7 +112,7 @@ class ProfileForm(FlaskForm):
         _l("Skills and trades"),
         validators=[Optional(), Length(max=profiles.MAX_TEXT), CLEAN],
         description=_l("One per line: forklift licence, HACCP, welding, pizza maker."),
-        render_kw={"rows": 4},
+        render_kw={"rows": 4, "dir": "auto"},
     )
     sectors = Checkboxes(
         _l("Sectors wanted"), choices=select_choices(Sector.choices()), validate_choice=False, validators=[Optional()]
@@ -122,7 +124,10 @@ class ProfileForm(FlaskForm):
         _l("Can work"), Travel, validators=[InputRequired(profiles.CHOOSE_TRAVEL)], default="municipality"
     )
     municipality = StringField(
-        _l("Municipality"), filters=[_strip], validators=[Optional(), Length(max=profiles.MAX_PLACE), CLEAN]
+        _l("Municipality"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=profiles.MAX_PLACE), CLEAN],
+        render_kw=_TEXT,
     )
     province = StringField(
         _l("Province"),
@@ -138,10 +143,13 @@ class ProfileForm(FlaskForm):
         description=_l("The date of the declaration of immediate availability."),
     )
     employment_centre = StringField(
-        _l("Employment centre"), filters=[_strip], validators=[Optional(), Length(max=profiles.MAX_PLACE), CLEAN]
+        _l("Employment centre"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=profiles.MAX_PLACE), CLEAN],
+        render_kw=_TEXT,
     )
     notes = TextAreaField(
-        _l("Notes"), validators=[Optional(), Length(max=profiles.MAX_TEXT), CLEAN], render_kw={"rows": 3}
+        _l("Notes"), validators=[Optional(), Length(max=profiles.MAX_TEXT), CLEAN], render_kw={"rows": 3, "dir": "auto"}
     )
     version = HiddenField()
 
@@ -153,6 +161,7 @@ class EducationForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), Length(max=profiles.MAX_TITLE), CLEAN],
         description=_l("As written on the diploma, like Diploma in accounting."),
+        render_kw=_TEXT,
     )
     country = SelectField(_l("Country"), validate_choice=False, validators=[Optional()], widget=LongSelect())
     year = IntegerField(_l("Year"), validators=[Optional(), YearRange()], render_kw=_NUMBER)
@@ -168,10 +177,11 @@ class ExperienceForm(FlaskForm):
         _l("Job or role"),
         filters=[_strip],
         validators=[InputRequired(_l("Enter the job or role.")), Length(max=profiles.MAX_ROLE), CLEAN],
+        render_kw=_TEXT,
     )
     sector = _enum_select(_l("Sector"), Sector, "—", validators=[InputRequired(profiles.CHOOSE_SECTOR)])
     employer = StringField(
-        _l("Employer"), filters=[_strip], validators=[Optional(), Length(max=profiles.MAX_ROLE), CLEAN]
+        _l("Employer"), filters=[_strip], validators=[Optional(), Length(max=profiles.MAX_ROLE), CLEAN], render_kw=_TEXT
     )
     country = SelectField(_l("Country"), validate_choice=False, validators=[Optional()], widget=LongSelect())
     years = YearsField(
@@ -183,7 +193,9 @@ class ExperienceForm(FlaskForm):
     until_year = IntegerField(_l("Until (year)"), validators=[Optional(), YearRange()], render_kw=_NUMBER)
     ongoing = BooleanField(_l("Still working there"))
     description = TextAreaField(
-        _l("What they did"), validators=[Optional(), Length(max=profiles.MAX_TEXT), CLEAN], render_kw={"rows": 2}
+        _l("What they did"),
+        validators=[Optional(), Length(max=profiles.MAX_TEXT), CLEAN],
+        render_kw={"rows": 2, "dir": "auto"},
     )
     version = HiddenField()
 

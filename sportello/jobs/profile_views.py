@@ -52,7 +52,8 @@ def register(app: Flask) -> None:
     audit.register_labels(
         "SkillsProfile",
         _l("Skills profile"),
-        models.PROFILE_FIELDS,
+        # A CV's download records the language it was printed in.
+        {**models.PROFILE_FIELDS, "cv": _l("CV language")},
         {
             "italian_level": models.Cefr,
             "italian_certificate": models.ItalianCertificate,

@@ -703,3 +703,19 @@ def test_row_descriptions_for_the_trail():
     text = profiles.describe_experience(row)
     assert text.startswith("Cook · hospitality · EG · 0.5y · ongoing · ") and text.endswith("…")
     assert profiles.describe_language(ProfileLanguage(language="fr", mother_tongue=False, level=Cefr.A2)) == "fr: A2"
+
+
+def test_the_audit_page_reads_the_profiles_trail(client, login_as, db, profile):
+    add_rows(db, profile, educations=0, experiences=0, languages=())
+    profiles.add_experience(
+        profile,
+        profiles.clean_experience_values({"role": "Cook", "sector": "hospitality", "years": "1", "ongoing": True}),
+    )
+    db.session.commit()
+    login_as(Role.ADMIN, language="en")
+    assert client.get(f"{PEOPLE}/{profile.person_id}/cv.pdf", query_string={"lang": "en"}).status_code == 200
+    page = client.get("/admin/audit", query_string={"object_type": "SkillsProfile"})
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Skills profile" in text and "Work experience" in text and "Cook · hospitality" in text
+    assert "CV language" in text and "Downloaded" in text
