@@ -225,7 +225,7 @@ class LanguageForm(FlaskForm):
     def set_choices(self) -> None:
         allowed = set(profiles.language_choices_codes())
         pairs = [(code, name) for code, name in spoken_language_choices() if code in allowed]
-        self.language.choices = select_choices([("", "—"), *pairs], lang=True)
+        self.language.choices = select_choices([("", "—"), *pairs])
 
 
 class LanguageLevelForm(FlaskForm):

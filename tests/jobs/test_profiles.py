@@ -719,3 +719,24 @@ def test_the_audit_page_reads_the_profiles_trail(client, login_as, db, profile):
     text = text_of(page)
     assert "Skills profile" in text and "Work experience" in text and "Cook · hospitality" in text
     assert "CV language" in text and "Downloaded" in text
+
+
+def test_a_row_saved_over_a_profile_changed_meanwhile_is_refused(app, db, profile):
+    """Rows move the profile's version on: a row added while someone else saved the profile
+    (so its sector keys were worked out from other experiences) fails instead of mixing both."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    with app.test_request_context():
+        db.session.execute(
+            sa.update(SkillsProfile)
+            .where(SkillsProfile.id == profile.id)
+            .values(version=SkillsProfile.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        values = profiles.clean_experience_values(
+            {"role": "Cook", "sector": "hospitality", "years": "1", "ongoing": True}
+        )
+        with pytest.raises(StaleDataError):
+            profiles.add_experience(profile, values)
+            db.session.flush()
+        db.session.rollback()
