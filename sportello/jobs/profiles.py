@@ -14,7 +14,6 @@ Services change the session and write the audit trail; the view commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -403,18 +402,10 @@ def update_profile(profile: SkillsProfile, values: dict[str, Any], *, version: A
 # ---- rows ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowChange:
-    """What a row's change did to the profile, for the audit entry."""
-
-    field: str
-    old: Any
-    new: Any
-
-
-def _record_row(profile: SkillsProfile, change: RowChange) -> None:
+def _record_row(profile: SkillsProfile, field: str, old: str | None, new: str | None) -> None:
+    """A row's change, recorded on the profile (``field`` is educations, experiences or languages)."""
     _touch(profile)
-    audit.record(Action.UPDATE, profile, {change.field: [change.old, change.new]})
+    audit.record(Action.UPDATE, profile, {field: [old, new]})
 
 
 def _country(errors: _Errors, field: str, value: Any) -> str:
@@ -446,25 +437,32 @@ def add_education(profile: SkillsProfile, values: dict[str, Any]) -> Education:
     row = Education(**{name: values[name] for name in EDUCATION_FIELDS})
     profile.educations.append(row)
     db.session.flush()
-    _record_row(profile, RowChange("educations", None, describe_education(row)))
+    _record_row(profile, "educations", None, describe_education(row))
     return row
+
+
+def _set(row: Any, values: dict[str, Any], names: tuple[str, ...]) -> bool:
+    """Write ``values`` on ``row``; whether anything changed."""
+    changed = False
+    for name in names:
+        if getattr(row, name) != values[name]:
+            setattr(row, name, values[name])
+            changed = True
+    return changed
 
 
 def update_education(profile: SkillsProfile, row: Education, values: dict[str, Any], *, version: Any) -> None:
     check_version(profile, version)
     old = describe_education(row)
-    for name in EDUCATION_FIELDS:
-        setattr(row, name, values[name])
-    new = describe_education(row)
-    if new != old:
-        _record_row(profile, RowChange("educations", old, new))
+    if _set(row, values, EDUCATION_FIELDS):
+        _record_row(profile, "educations", old, describe_education(row))
 
 
 def remove_education(profile: SkillsProfile, row: Education, *, version: Any) -> None:
     check_version(profile, version)
     old = describe_education(row)
     profile.educations.remove(row)
-    _record_row(profile, RowChange("educations", old, None))
+    _record_row(profile, "educations", old, None)
 
 
 EXPERIENCE_FIELDS = ("role", "sector", "country", "employer", "years", "until_year", "description")
@@ -505,7 +503,7 @@ def clean_experience_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def _experience_changed(profile: SkillsProfile, old: str | None, new: str | None) -> None:
     _sync_sector_keys(profile)
-    _record_row(profile, RowChange("experiences", old, new))
+    _record_row(profile, "experiences", old, new)
 
 
 def add_experience(profile: SkillsProfile, values: dict[str, Any]) -> Experience:
@@ -519,11 +517,8 @@ def add_experience(profile: SkillsProfile, values: dict[str, Any]) -> Experience
 def update_experience(profile: SkillsProfile, row: Experience, values: dict[str, Any], *, version: Any) -> None:
     check_version(profile, version)
     old = describe_experience(row)
-    for name in EXPERIENCE_FIELDS:
-        setattr(row, name, values[name])
-    new = describe_experience(row)
-    if new != old:
-        _experience_changed(profile, old, new)
+    if _set(row, values, EXPERIENCE_FIELDS):
+        _experience_changed(profile, old, describe_experience(row))
 
 
 def remove_experience(profile: SkillsProfile, row: Experience, *, version: Any) -> None:
@@ -570,24 +565,22 @@ def add_language(profile: SkillsProfile, values: dict[str, Any]) -> ProfileLangu
     row = ProfileLanguage(language=values["language"], mother_tongue=values["mother_tongue"], level=values["level"])
     profile.languages.append(row)
     db.session.flush()
-    _record_row(profile, RowChange("languages", None, describe_language(row)))
+    _record_row(profile, "languages", None, describe_language(row))
     return row
 
 
 def update_language(profile: SkillsProfile, row: ProfileLanguage, values: dict[str, Any], *, version: Any) -> None:
     check_version(profile, version)
     old = describe_language(row)
-    row.mother_tongue, row.level = values["mother_tongue"], values["level"]
-    new = describe_language(row)
-    if new != old:
-        _record_row(profile, RowChange("languages", old, new))
+    if _set(row, values, ("mother_tongue", "level")):
+        _record_row(profile, "languages", old, describe_language(row))
 
 
 def remove_language(profile: SkillsProfile, row: ProfileLanguage, *, version: Any) -> None:
     check_version(profile, version)
     old = describe_language(row)
     profile.languages.remove(row)
-    _record_row(profile, RowChange("languages", old, None))
+    _record_row(profile, "languages", old, None)
 
 
 def language_row(profile: SkillsProfile, code: str) -> ProfileLanguage | None:

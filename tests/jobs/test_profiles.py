@@ -740,3 +740,30 @@ def test_a_row_saved_over_a_profile_changed_meanwhile_is_refused(app, db, profil
             profiles.add_experience(profile, values)
             db.session.flush()
         db.session.rollback()
+
+
+def test_any_change_of_a_row_is_recorded(app, db, profile):
+    add_rows(db, profile, educations=0, experiences=1, languages=())
+    db.session.commit()
+    row = profile.experiences[0]
+    values = {
+        "role": row.role,
+        "sector": row.sector,
+        "country": row.country,
+        "employer": row.employer,
+        "years": row.years,
+        "until_year": row.until_year,
+        "description": "x" * 80,
+    }
+    with app.test_request_context():
+        profiles.update_experience(profile, row, profiles.clean_experience_values(values), version=profile.version)
+        db.session.commit()
+        version, count = profile.version, len(entries_of(db, profile))
+        values["description"] = "x" * 79 + "y"  # differs only beyond what the trail's summary shows
+        profiles.update_experience(profile, row, profiles.clean_experience_values(values), version=version)
+        db.session.commit()
+        assert profile.version > version and len(entries_of(db, profile)) == count + 1
+        # The same values again change nothing.
+        profiles.update_experience(profile, row, profiles.clean_experience_values(values), version=profile.version)
+        db.session.commit()
+        assert len(entries_of(db, profile)) == count + 1
