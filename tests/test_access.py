@@ -215,6 +215,24 @@ ROUTES = [
     ("POST", "/housing/cases/{case}/support", OWN_DESK_STAFF),
     ("GET", "/housing/support/{support}", OWN_DESK_STAFF),
     ("POST", "/housing/support/{support}", OWN_DESK_STAFF),
+    # Jobs, skills profiles: a profile follows its person (Person.can_view / can_edit).
+    ("GET", "/jobs/people/{person}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/start", OWN_DESK_STAFF),
+    ("GET", "/jobs/people/{person}/edit", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/edit", OWN_DESK_STAFF),
+    ("GET", "/jobs/people/{person}/cv.pdf", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/educations", OWN_DESK_STAFF),
+    ("GET", "/jobs/people/{person}/educations/{education}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/educations/{education}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/educations/{education}/delete", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/experiences", OWN_DESK_STAFF),
+    ("GET", "/jobs/people/{person}/experiences/{experience}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/experiences/{experience}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/experiences/{experience}/delete", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/languages", OWN_DESK_STAFF),
+    ("GET", "/jobs/people/{person}/languages/{spoken}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/languages/{spoken}", OWN_DESK_STAFF),
+    ("POST", "/jobs/people/{person}/languages/{spoken}/delete", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -255,6 +273,9 @@ PLACEHOLDERS = {
     "{tenancy}": "<int:tenancy_id>",
     "{certificate}": "<int:certificate_id>",
     "{support}": "<int:support_id>",
+    "{education}": "<int:education_id>",
+    "{experience}": "<int:experience_id>",
+    "{spoken}": "<language>",
 }
 
 
@@ -508,6 +529,21 @@ def make_offer_rows(db) -> dict[str, int]:
     return {"{landlord}": landlord.id, "{offer}": offer.id}
 
 
+def make_profile_rows(db, person) -> dict[str, object]:
+    """The skills profile of ``person`` with an education, a work experience and a language."""
+    from decimal import Decimal
+
+    from sportello.jobs import models as j
+
+    profile = j.SkillsProfile(person_id=person.id, municipality="Ravenna", municipality_key="ravenna")
+    profile.educations.append(j.Education(level=j.EducationLevel.PRIMARY, country="MA", year=2000))
+    profile.experiences.append(j.Experience(role="Cook", sector=j.Sector.HOSPITALITY, years=Decimal("2")))
+    profile.languages.append(j.ProfileLanguage(language="fr", level=j.Cefr.B1))
+    db.session.add(profile)
+    db.session.flush()
+    return {"{education}": profile.educations[0].id, "{experience}": profile.experiences[0].id, "{spoken}": "fr"}
+
+
 # {lang} in the rows of content translations: the language on the user's account, or another.
 OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
 
@@ -596,6 +632,8 @@ def test_access(
         values |= make_roster_rows(db, make_user)
     if needs & OFFER_ROWS:
         values |= make_offer_rows(db)
+    if url.startswith("/jobs/people/"):
+        values |= make_profile_rows(db, target_person)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
