@@ -247,20 +247,23 @@ def employer_choices(current_id: int | None = None) -> list[Employer]:
     return list(db.session.scalars(sa.select(Employer).where(condition).order_by(Employer.name, Employer.id)))
 
 
-def _status_order() -> sa.Case:
+def _status_order(on: date) -> sa.Case:
+    """Offers taking referrals first, then open ones past their closing date, filled, closed."""
     return sa.case(
-        {status.value: n for n, status in enumerate(OfferStatus)},
-        value=sa.type_coerce(JobOffer.status, sa.String),
+        (sa.and_(JobOffer.status == OfferStatus.OPEN, JobOffer.closes_on < on), 1),
+        (JobOffer.status == OfferStatus.OPEN, 0),
+        (JobOffer.status == OfferStatus.FILLED, 2),
+        else_=3,
     )
 
 
 def employer_offers(employer: Employer) -> list[JobOffer]:
-    """The employer's offers: open ones first, the soonest closing first, the latest last."""
+    """The employer's offers: those taking referrals first, the soonest closing first."""
     return list(
         db.session.scalars(
             sa.select(JobOffer)
             .where(JobOffer.employer_id == employer.id)
-            .order_by(_status_order(), JobOffer.closes_on.is_(None), JobOffer.closes_on, JobOffer.id.desc())
+            .order_by(_status_order(today()), JobOffer.closes_on.is_(None), JobOffer.closes_on, JobOffer.id.desc())
         )
     )
 
@@ -299,7 +302,8 @@ class OfferFilters:
 
 
 def offer_query(filters: OfferFilters, on: date | None = None) -> sa.Select:
-    """Offers matching ``filters`` with their employer: open first, the soonest closing first."""
+    """Offers matching ``filters`` with their employer: those taking referrals first, the soonest
+    closing first (see ``_status_order``)."""
     on = on or today()
     query = sa.select(JobOffer).join(JobOffer.employer).options(contains_eager(JobOffer.employer))
     if filters.status:
@@ -320,7 +324,7 @@ def offer_query(filters: OfferFilters, on: date | None = None) -> sa.Select:
             JobOffer.closes_on >= on,
             JobOffer.closes_on <= on + timedelta(days=CLOSING_SOON_DAYS),
         )
-    return query.order_by(_status_order(), JobOffer.closes_on.is_(None), JobOffer.closes_on, JobOffer.id.desc())
+    return query.order_by(_status_order(on), JobOffer.closes_on.is_(None), JobOffer.closes_on, JobOffer.id.desc())
 
 
 # ---- one offer -------------------------------------------------------------------------------

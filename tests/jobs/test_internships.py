@@ -73,6 +73,8 @@ def test_an_operator_adds_an_internship_and_the_case_gets_an_employment_track(cl
     db.session.commit()
     page = client.get(f"{BASE}/cases/{case.id}/new")
     assert page.status_code == 200 and "Ristorante Da Gino" in page.get_data(as_text=True)
+    chosen = client.get(f"{BASE}/cases/{case.id}/new?host_id={host.id}").get_data(as_text=True)
+    assert f'<option selected value="{host.id}">Ristorante Da Gino</option>' in chosen
     response = client.post(f"{BASE}/cases/{case.id}/new", data=internship_data(host))
     assert response.status_code == 302, text_of(response)[:1000]
     internship = db.session.scalars(sa.select(Internship)).one()

@@ -264,18 +264,19 @@ def test_an_open_offer_past_its_closing_date_takes_no_referrals(client, login_as
 # ---- the list --------------------------------------------------------------------------------
 
 
-def test_the_list_puts_open_offers_first_and_the_soonest_closing_first(
+def test_the_list_puts_offers_taking_referrals_first_and_the_soonest_closing_first(
     client, login_as, db, make_employer, make_job_offer
 ):
     login_as(Role.OPERATOR, language="en")
     late = make_job_offer(title="Late", closes_on=today() + timedelta(days=60))
     make_job_offer(title="Soon", closes_on=today() + timedelta(days=2))
     make_job_offer(title="Whenever", closes_on=None)
+    make_job_offer(title="Expired", closes_on=today() - timedelta(days=3))
     make_job_offer(title="Done", status=OfferStatus.FILLED, closes_on=today() + timedelta(days=1))
     make_job_offer(title="Shut", status=OfferStatus.CLOSED, closes_on=today() + timedelta(days=1))
     db.session.commit()
     page = text_of(client.get(f"{OFFERS}/"))
-    titles = ["Soon", "Late", "Whenever", "Done", "Shut"]
+    titles = ["Soon", "Late", "Whenever", "Expired", "Done", "Shut"]
     assert sorted(titles, key=page.index) == titles
     assert late.employer.name in page
 
