@@ -19,7 +19,7 @@ from typing import Any
 import phonenumbers
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defaultload, lazyload
 from stdnum.it import codicefiscale, iva
 
 from sportello.cases.models import Case
@@ -247,6 +247,14 @@ def employer_choices(current_id: int | None = None) -> list[Employer]:
     return list(db.session.scalars(sa.select(Employer).where(condition).order_by(Employer.name, Employer.id)))
 
 
+def can_choose(employer_id: Any, current_id: int | None = None) -> bool:
+    """Whether ``employer_id`` is an active employer, or the one already chosen (``current_id``)."""
+    if not isinstance(employer_id, int):
+        return False
+    employer = db.session.get(Employer, employer_id)
+    return employer is not None and (employer.active or employer.id == current_id)
+
+
 def _status_order(on: date) -> sa.Case:
     """Offers taking referrals first, then open ones past their closing date, filled, closed."""
     return sa.case(
@@ -275,7 +283,7 @@ def hosted_internships(employer: Employer, user) -> tuple[list[Internship], int]
     shown = db.session.scalars(
         sa.select(Internship)
         .join(Internship.case)
-        .options(contains_eager(Internship.case))
+        .options(contains_eager(Internship.case).lazyload(Case.tracks), lazyload(Internship.host))
         .where(Internship.host_id == employer.id, visible)
         .order_by(Internship.starts_on.desc(), Internship.id.desc())
     )
@@ -394,9 +402,7 @@ def clean_offer_values(values: dict[str, Any], offer: JobOffer | None = None) ->
     if not PROVINCE_CODE.match(values["province"]):
         errors.add("province", BAD_PROVINCE)
 
-    employer_id = values.get("employer_id")
-    current = offer.employer_id if offer is not None else None
-    if employer_id not in {employer.id for employer in employer_choices(current)}:
+    if not can_choose(values.get("employer_id"), offer.employer_id if offer is not None else None):
         errors.add("employer_id", _l("Choose an active employer from the list."))
 
     _enum(errors, values, "sector", Sector, _l("Choose the sector."))
@@ -468,6 +474,7 @@ def offer_referrals(offer: JobOffer) -> list[Referral]:
     return list(
         db.session.scalars(
             sa.select(Referral)
+            .options(lazyload(Referral.offer), defaultload(Referral.case).lazyload(Case.tracks))
             .where(Referral.offer_id == offer.id)
             .order_by(Referral.status_on.desc(), Referral.id.desc())
         )

@@ -31,7 +31,7 @@ from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import today
 from sportello.extensions import db
 from sportello.jobs import stages
-from sportello.jobs.employers import case_visibility, employer_choices
+from sportello.jobs.employers import can_choose, case_visibility
 from sportello.jobs.models import (
     Internship,
     InternshipMonth,
@@ -190,8 +190,7 @@ def clean_internship_values(values: dict[str, Any], internship: Internship | Non
     values["note"] = (values.get("note") or "").strip()
     if not values["role"]:
         errors.append(FieldError("role", _l("Enter the intern's role.")))
-    current = internship.host_id if internship is not None else None
-    if values.get("host_id") not in {employer.id for employer in employer_choices(current)}:
+    if not can_choose(values.get("host_id"), internship.host_id if internship is not None else None):
         errors.append(FieldError("host_id", _l("Choose the host among the active employers.")))
 
     starts_on, ends_on = values.get("starts_on"), values.get("ends_on")

@@ -367,3 +367,26 @@ def test_the_list_and_the_offer_page_do_not_query_per_row(
     few = {url: count_queries(db, client, url) for url in urls}
     grow(6)
     assert {url: count_queries(db, client, url) for url in urls} == few
+
+
+def test_the_referrals_of_an_offer_take_one_query(db, desk, other_desk, make_job_offer, make_person):
+    offer = make_job_offer()
+    for on_desk in (desk, other_desk, desk):
+        make_referral(db, make_case(db, on_desk, make_person(on_desk)), offer)
+    db.session.commit()
+    db.session.expire_all()
+    offer = db.session.get(JobOffer, offer.id)
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        shown = [
+            (r.case.reference, r.case.person.full_name, r.case.desk.name, r.status, r.offer.title)
+            for r in employers.offer_referrals(offer)
+        ]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(shown) == 3 and len(statements) == 1, statements
