@@ -233,6 +233,29 @@ ROUTES = [
     ("GET", "/jobs/people/{person}/languages/{spoken}", OWN_DESK_STAFF),
     ("POST", "/jobs/people/{person}/languages/{spoken}", OWN_DESK_STAFF),
     ("POST", "/jobs/people/{person}/languages/{spoken}/delete", OWN_DESK_STAFF),
+    # Jobs: the employers' roster and job offers (shared by the desks), internships (of a case).
+    ("GET", "/jobs/employers/", DESK_STAFF),
+    ("GET", "/jobs/employers/new", DESK_STAFF),
+    ("POST", "/jobs/employers/new", DESK_STAFF),
+    ("GET", "/jobs/employers/{employer}", DESK_STAFF),
+    ("GET", "/jobs/employers/{employer}/edit", DESK_STAFF),
+    ("POST", "/jobs/employers/{employer}/edit", DESK_STAFF),
+    ("GET", "/jobs/offers/", DESK_STAFF),
+    ("GET", "/jobs/offers/new", DESK_STAFF),
+    ("POST", "/jobs/offers/new", DESK_STAFF),
+    ("GET", "/jobs/offers/{job_offer}", DESK_STAFF),
+    ("GET", "/jobs/offers/{job_offer}/edit", DESK_STAFF),
+    ("POST", "/jobs/offers/{job_offer}/edit", DESK_STAFF),
+    ("POST", "/jobs/offers/{job_offer}/status", DESK_STAFF),
+    ("GET", "/jobs/internships/cases/{case}/new", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/cases/{case}/new", OWN_DESK_STAFF),
+    ("GET", "/jobs/internships/{internship}", OWN_DESK_STAFF),
+    ("GET", "/jobs/internships/{internship}/edit", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/{internship}/edit", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/{internship}/start", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/{internship}/end", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/{internship}/months", OWN_DESK_STAFF),
+    ("POST", "/jobs/internships/{internship}/months/{internship_month}/delete", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -276,6 +299,11 @@ PLACEHOLDERS = {
     "{education}": "<int:education_id>",
     "{experience}": "<int:experience_id>",
     "{spoken}": "<language>",
+    # Jobs: employers, offers, internships.
+    "{employer}": "<int:employer_id>",
+    "{job_offer}": "<int:offer_id>",
+    "{internship}": "<int:internship_id>",
+    "{internship_month}": "<int:month_id>",
 }
 
 
@@ -313,6 +341,8 @@ MEDIATION_ROWS = {"request", "session"}
 ROSTER_ROWS = {"mediator", "absence", "project"}
 OFFER_ROWS = {"landlord", "offer"}
 HOUSING_ROWS = {"viewing", "tenancy", "certificate", "support"}
+# Jobs: an employer and its offer (shared), an internship of a case and a month of it.
+JOB_ROWS = {"employer", "job_offer", "internship", "internship_month"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -544,6 +574,47 @@ def make_profile_rows(db, person) -> dict[str, object]:
     return {"{education}": profile.educations[0].id, "{experience}": profile.experiences[0].id, "{spoken}": "fr"}
 
 
+def make_job_rows(db, case_id: int) -> dict[str, int]:
+    """An employer of the roster with an open offer, and a running internship of the case at
+    that employer with a month of attendance."""
+    from decimal import Decimal
+
+    from sportello.jobs import models as j
+
+    employer = j.Employer(name="Some Employer", sector=j.Sector.LOGISTICS)
+    offer = j.JobOffer(
+        employer=employer,
+        title="Warehouse worker",
+        sector=j.Sector.LOGISTICS,
+        contract_type=j.ContractType.FIXED_TERM,
+        hours=j.Hours.FULL_TIME,
+        municipality="Ravenna",
+        municipality_key="ravenna",
+        province="RA",
+    )
+    internship = j.Internship(
+        case_id=case_id,
+        host=employer,
+        role="Warehouse clerk",
+        starts_on=date(2026, 1, 12),
+        ends_on=date(2026, 6, 30),
+        weekly_hours=25,
+        monthly_stipend=Decimal("500"),
+        status=j.InternshipStatus.RUNNING,
+    )
+    internship.attendance.append(
+        j.InternshipMonth(month=date(2026, 1, 1), planned_hours=Decimal("75"), attended_hours=Decimal("70"))
+    )
+    db.session.add_all([employer, offer, internship])
+    db.session.flush()
+    return {
+        "{employer}": employer.id,
+        "{job_offer}": offer.id,
+        "{internship}": internship.id,
+        "{internship_month}": internship.attendance[0].id,
+    }
+
+
 # {lang} in the rows of content translations: the language on the user's account, or another.
 OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
 
@@ -634,6 +705,9 @@ def test_access(
         values |= make_offer_rows(db)
     if url.startswith("/jobs/people/"):
         values |= make_profile_rows(db, target_person)
+    if needs & JOB_ROWS:
+        case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
+        values |= make_job_rows(db, case_id)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
