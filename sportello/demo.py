@@ -23,6 +23,7 @@ from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.housing.demo_cases import seed_housing_cases
 from sportello.housing.demo_data import seed_housing
+from sportello.jobs.demo_data import seed_jobs
 from sportello.mediation.demo_data import seed_mediation
 from sportello.people.demo_data import seed_people
 from sportello.permits.demo_data import seed_checklists
@@ -92,6 +93,8 @@ def seed() -> bool:
     seed_mediation()
     db.session.flush()
     seed_housing_cases(seed_housing())
+    db.session.flush()
+    seed_jobs()
     db.session.flush()
     return True
 

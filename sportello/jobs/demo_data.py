@@ -290,3 +290,348 @@ def seed_profiles() -> int:
         made += 1
     db.session.flush()
     return made
+
+
+# name, sector, tax number, contact, phone, municipality, notes
+EMPLOYERS = [
+    (
+        "Coop Logistica Romagna",
+        "logistics",
+        "",
+        "Marco Bellini",
+        "+39 0544 100200",
+        "Ravenna",
+        "Assume tramite agenzia dopo 3 mesi.",
+    ),
+    ("Edil Faenza srl", "construction", "", "Giulia Neri", "+39 0546 300400", "Faenza", ""),
+    (
+        "Hotel Mare Cervia",
+        "hospitality",
+        "",
+        "Sara Fabbri",
+        "+39 0544 900100",
+        "Cervia",
+        "Stagione da aprile a settembre.",
+    ),
+    ("Cooperativa Frutta Romagna", "agriculture", "", "Luca Ricci", "+39 0545 200300", "Lugo", "Raccolta da giugno."),
+    ("Residenza Anziani Il Pino", "health", "", "Anna Conti", "+39 0544 400500", "Ravenna", ""),
+    (
+        "Servizi Integrati Ravenna",
+        "cleaning",
+        "",
+        "Paolo Verdi",
+        "+39 0544 500600",
+        "Ravenna",
+        "Turni di notte nei supermercati.",
+    ),
+    (
+        "Meccanica Adriatica spa",
+        "manufacturing",
+        "",
+        "Elena Rossi",
+        "+39 0544 600700",
+        "Ravenna",
+        "Cerca saldatori; corso sicurezza a carico dell'azienda.",
+    ),
+    ("Pasticceria Dolce Forno", "food_industry", "", "Francesca Gallo", "+39 0546 700800", "Faenza", ""),
+]
+
+# employer, title, sector, contract, hours, weekly, nights, weekends, municipality, positions,
+# Italian, licence, skills, days to closing (None: no closing date)
+OFFERS = [
+    (
+        0,
+        "Magazziniere carrellista",
+        "logistics",
+        "agency",
+        "full_time",
+        40,
+        True,
+        False,
+        "Ravenna",
+        3,
+        "A2",
+        None,
+        "Carrellista con patentino",
+        30,
+    ),
+    (0, "Autista patente C", "transport", "fixed_term", "full_time", 40, False, False, "Ravenna", 1, "B1", "C", "", 20),
+    (
+        1,
+        "Muratore qualificato",
+        "construction",
+        "permanent",
+        "full_time",
+        40,
+        False,
+        False,
+        "Faenza",
+        2,
+        "A2",
+        "B",
+        "Muratore\nLettura disegni tecnici",
+        45,
+    ),
+    (
+        2,
+        "Cameriere di sala",
+        "hospitality",
+        "seasonal",
+        "full_time",
+        40,
+        False,
+        True,
+        "Cervia",
+        4,
+        "A2",
+        None,
+        "Cameriere",
+        60,
+    ),
+    (
+        2,
+        "Receptionist",
+        "hospitality",
+        "seasonal",
+        "part_time",
+        24,
+        False,
+        True,
+        "Cervia",
+        1,
+        "B2",
+        None,
+        "Reception\nInglese commerciale",
+        60,
+    ),
+    (
+        3,
+        "Operaio agricolo stagionale",
+        "agriculture",
+        "seasonal",
+        "full_time",
+        39,
+        False,
+        True,
+        "Lugo",
+        10,
+        None,
+        None,
+        "Raccolta frutta",
+        90,
+    ),
+    (
+        4,
+        "Operatore socio-sanitario",
+        "health",
+        "fixed_term",
+        "full_time",
+        38,
+        True,
+        True,
+        "Ravenna",
+        2,
+        "B1",
+        None,
+        "Assistenza anziani",
+        25,
+    ),
+    (
+        5,
+        "Addetto pulizie notturne",
+        "cleaning",
+        "permanent",
+        "part_time",
+        20,
+        True,
+        True,
+        "Ravenna",
+        2,
+        "A1",
+        None,
+        "Pulizie industriali",
+        15,
+    ),
+    (
+        6,
+        "Saldatore MIG",
+        "manufacturing",
+        "fixed_term",
+        "full_time",
+        40,
+        False,
+        False,
+        "Ravenna",
+        2,
+        "A2",
+        None,
+        "Saldatura MIG",
+        40,
+    ),
+    (
+        7,
+        "Aiuto pasticcere",
+        "food_industry",
+        "apprenticeship",
+        "full_time",
+        40,
+        True,
+        False,
+        "Faenza",
+        1,
+        "A2",
+        None,
+        "HACCP",
+        10,
+    ),
+    (
+        5,
+        "Addetto pulizie uffici",
+        "cleaning",
+        "fixed_term",
+        "part_time",
+        25,
+        False,
+        False,
+        "Lugo",
+        1,
+        "A2",
+        None,
+        "",
+        None,
+    ),
+    (
+        3,
+        "Trattorista",
+        "agriculture",
+        "seasonal",
+        "full_time",
+        40,
+        False,
+        False,
+        "Lugo",
+        1,
+        "A2",
+        "B",
+        "Conduzione trattore",
+        5,
+    ),
+]
+
+
+def seed_employers() -> list:
+    """The demo employers and their offers; one offer filled and one closed. Returns the offers."""
+    from sportello.jobs import employers
+    from sportello.jobs.models import OfferStatus
+
+    made = []
+    for name, sector, tax, contact, phone, municipality, notes in EMPLOYERS:
+        values = {"name": name, "sector": sector, "tax_number": tax, "contact_name": contact, "phone": phone}
+        values |= {"email": "", "address": "", "municipality": municipality, "notes": notes, "active": True}
+        made.append(employers.create_employer(employers.clean_employer_values(values)))
+    day = today()
+    offers = []
+    for row in OFFERS:
+        index, title, sector, contract, hours, weekly, nights, weekends, municipality, positions = row[:10]
+        italian, licence, skills, closing = row[10:]
+        values = {"employer_id": made[index].id, "title": title, "sector": sector, "contract_type": contract}
+        values |= {"hours": hours, "weekly_hours": weekly, "nights": nights, "weekends": weekends}
+        values |= {"municipality": municipality, "province": "RA", "positions": positions}
+        values |= {"min_italian": italian, "licence": licence, "skills": skills, "requirements": ""}
+        values |= {"description": "", "closes_on": day + timedelta(days=closing) if closing else None}
+        offers.append(employers.create_offer(employers.clean_offer_values(values)))
+    employers.change_offer_status(offers[-1], OfferStatus.CLOSED, version=offers[-1].version)
+    return offers
+
+
+# person, employer, role, days since start, months, weekly hours, stipend, programme, end
+# (None: still running or planned; otherwise the outcome, ended days ago)
+INTERNSHIPS = [
+    ("Yonas", "Gebremedhin", 6, "Saldatore in formazione", 75, 6, 30, "500", "GOL, Regione Emilia-Romagna", None),
+    ("Rahim", "Hossain", 7, "Aiuto pasticcere", -10, 4, 25, "450", "FSE+ Emilia-Romagna", None),
+    ("Chinedu", "Okafor", 5, "Addetto pulizie industriali", 200, 6, 30, "500", "Progetto FAMI", ("hired", 20)),
+    ("Hodan", "Warsame", 4, "Ausiliaria di cucina", 120, 6, 20, "400", "Progetto SAI", ("left", 60)),
+]
+
+
+def _open_case(person: Person):
+    from sportello.cases.models import Case, CaseStatus
+
+    return db.session.scalar(
+        sa.select(Case)
+        .where(Case.person_id == person.id, Case.status != CaseStatus.CLOSED)
+        .order_by(Case.opened_on.desc(), Case.id.desc())
+    )
+
+
+def seed_internships(employers: list, user) -> int:
+    """Internships planned, running (with its attendance) and ended, on the demo cases."""
+    from sportello.jobs import internships
+
+    day = today()
+    made = 0
+    for given, family, host, role, since, months, weekly, stipend, programme, end in INTERNSHIPS:
+        person = _person(given, family)
+        case = _open_case(person) if person is not None else None
+        if case is None:
+            continue
+        starts_on = day - timedelta(days=since)
+        values = {"host_id": employers[host].id, "role": role, "host_tutor": employers[host].contact_name}
+        values |= {"promoter_tutor": "Sportello integrazione", "starts_on": starts_on}
+        values |= {"ends_on": internships.add_months(starts_on, months) - timedelta(days=1)}
+        values |= {"weekly_hours": weekly, "monthly_stipend": Decimal(stipend), "programme": programme, "note": ""}
+        internship = internships.create_internship(case, internships.clean_internship_values(values), user)
+        made += 1
+        if since < 0:
+            continue
+        internships.start_internship(internship, version=internship.version, on=starts_on)
+        last = day - timedelta(days=end[1]) if end else day
+        for month in internships.months_between(starts_on, last):
+            if internships.month_end(month) >= last:
+                break
+            planned = internships.planned_hours(weekly, internship.starts_on, internship.ends_on, month)
+            # Most months attended in full; the second below the 70% of the stipend rule.
+            attended = (
+                planned
+                if month != internships.month_start(starts_on + timedelta(days=31))
+                else (planned / 2).quantize(Decimal("1"))
+            )
+            internships.add_month(
+                internship, {"month": month, "planned_hours": planned, "attended_hours": attended}, user
+            )
+        if end:
+            outcome, ago = end
+            values = {"outcome": outcome, "outcome_on": day - timedelta(days=ago), "note": ""}
+            internships.end_internship(internship, values, user, version=internship.version)
+    return made
+
+
+def seed_jobs() -> None:
+    """All of the demo's job placement, after the demo people and cases."""
+    from sportello.auth.models import User
+    from sportello.core.roles import Role
+
+    operator = db.session.scalars(sa.select(User).where(User.role == Role.OPERATOR).order_by(User.id)).first()
+    seed_profiles()
+    _open_job_cases()
+    offers = seed_employers()
+    employers = list(dict.fromkeys(offer.employer for offer in offers))
+    seed_internships(employers, operator)
+
+
+def _open_job_cases() -> None:
+    """A case with a work track for each demo person with a profile and no open case, opened
+    eight months ago at their desk by its operator."""
+    from sportello.auth.models import Desk
+    from sportello.cases import services as cases
+
+    for demo in PROFILES:
+        person = _person(demo.given, demo.family)
+        if person is None or _open_case(person) is not None:
+            continue
+        desk = db.session.get(Desk, person.desk_id)
+        staff = cases.staff_of([desk.id])
+        operator = next((user for user in staff if user.role.value == "operator"), staff[0])
+        values = {"operator_id": operator.id, "opened_on": today() - timedelta(days=240), "tracks": ["employment"]}
+        values["summary"] = "Cerca lavoro: profilo delle competenze e orientamento al Centro per l'impiego."
+        cases.open_case(person, desk, values, operator)

@@ -1,10 +1,10 @@
 """Where a person stands in their job search, worked out from their referrals and internships
 and kept on their skills profile, so the employment board reads it from one indexed column.
 
-The rule, first that applies: hired (a referral ended in a job that has not ended), in an
-internship (one running), interview (a referral at interview), put forward (a referral proposed
-or sent), looking for work (the profile gives an Italian level and a sector wanted), otherwise
-building the profile.
+The rule, first that applies: hired (a referral ended in a job that has not ended, or an
+internship ended with the host hiring the intern), in an internship (one running), interview (a
+referral at interview), put forward (a referral proposed or sent), looking for work (the profile
+gives an Italian level and a sector wanted), otherwise building the profile.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sportello.core.forms import today
 from sportello.extensions import db
 from sportello.jobs.models import (
     Internship,
+    InternshipOutcome,
     InternshipStatus,
     JobStage,
     Referral,
@@ -45,12 +46,15 @@ def stage_for(profile: SkillsProfile, on: date | None = None) -> JobStage:
     )
     if ReferralStatus.HIRED in statuses:
         return JobStage.HIRED
-    running = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Internship)
-        .where(Internship.case_id.in_(person_cases), Internship.status == InternshipStatus.RUNNING)
-    )
-    if running:
+    internships = db.session.execute(
+        sa.select(Internship.status, Internship.outcome)
+        .where(Internship.case_id.in_(person_cases))
+        .where(sa.or_(Internship.status == InternshipStatus.RUNNING, Internship.outcome == InternshipOutcome.HIRED))
+        .distinct()
+    ).all()
+    if any(outcome is InternshipOutcome.HIRED for _, outcome in internships):
+        return JobStage.HIRED
+    if any(status is InternshipStatus.RUNNING for status, _ in internships):
         return JobStage.INTERNSHIP
     if ReferralStatus.INTERVIEW in statuses:
         return JobStage.INTERVIEW

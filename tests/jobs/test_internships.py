@@ -294,8 +294,8 @@ def test_hired_by_the_host_ends_the_internship_and_completes_the_employment_trac
     assert track.changes[0].note == "Hired by Ristorante Da Gino after the internship."
     changes = audit_entries(db, internship)[-1].changes
     assert changes["status"] == ["running", "ended"] and changes["outcome"] == [None, "hired"]
-    # The stage follows the person's referrals and internships: none running now.
-    assert profile.stage is JobStage.SEARCHING
+    # The host hired the intern: the person's job search has reached its goal.
+    assert profile.stage is JobStage.HIRED
     page = text_of(client.get(f"{BASE}/{internship.id}"))
     assert "Hired by the host" in page and "End the internship" not in page
     again = client.post(f"{BASE}/{internship.id}/end", data=data | {"version": internship.version})
