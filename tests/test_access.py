@@ -215,6 +215,14 @@ ROUTES = [
     ("POST", "/housing/cases/{case}/support", OWN_DESK_STAFF),
     ("GET", "/housing/support/{support}", OWN_DESK_STAFF),
     ("POST", "/housing/support/{support}", OWN_DESK_STAFF),
+    # Jobs: matching both ways, referrals and the employment board.
+    ("GET", "/jobs/", DESK_STAFF),
+    ("GET", "/jobs/offers/{job_offer}/candidates", DESK_STAFF),
+    ("POST", "/jobs/offers/{job_offer}/referrals", DESK_STAFF),
+    ("GET", "/jobs/cases/{case}/offers", OWN_DESK_STAFF),
+    ("POST", "/jobs/cases/{case}/referrals", OWN_DESK_STAFF),
+    ("GET", "/jobs/referrals/{job_referral}", OWN_DESK_STAFF),
+    ("POST", "/jobs/referrals/{job_referral}", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -255,6 +263,8 @@ PLACEHOLDERS = {
     "{tenancy}": "<int:tenancy_id>",
     "{certificate}": "<int:certificate_id>",
     "{support}": "<int:support_id>",
+    "{job_offer}": "<int:offer_id>",
+    "{job_referral}": "<int:referral_id>",
 }
 
 
@@ -292,6 +302,7 @@ MEDIATION_ROWS = {"request", "session"}
 ROSTER_ROWS = {"mediator", "absence", "project"}
 OFFER_ROWS = {"landlord", "offer"}
 HOUSING_ROWS = {"viewing", "tenancy", "certificate", "support"}
+MATCHING_ROWS = {"job_offer", "job_referral"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -508,6 +519,31 @@ def make_offer_rows(db) -> dict[str, int]:
     return {"{landlord}": landlord.id, "{offer}": offer.id}
 
 
+def make_matching_rows(db, case_id: int) -> dict[str, int]:
+    """An open job offer, the skills profile of the case's person, and a referral of the case to
+    the offer."""
+    from sportello.cases.models import Case
+    from sportello.jobs import models as j
+
+    case = db.session.get(Case, case_id)
+    employer = j.Employer(name="Some Employer", sector=j.Sector.LOGISTICS)
+    offer = j.JobOffer(
+        employer=employer,
+        title="Warehouse worker",
+        sector=j.Sector.LOGISTICS,
+        contract_type=j.ContractType.FIXED_TERM,
+        hours=j.Hours.FULL_TIME,
+        municipality="Ravenna",
+        municipality_key="ravenna",
+        province="RA",
+    )
+    profile = j.SkillsProfile(person_id=case.person_id, municipality="Ravenna", municipality_key="ravenna")
+    referral = j.Referral(case_id=case_id, offer=offer, status_on=date(2026, 1, 10))
+    db.session.add_all([employer, offer, profile, referral])
+    db.session.flush()
+    return {"{job_offer}": offer.id, "{job_referral}": referral.id}
+
+
 # {lang} in the rows of content translations: the language on the user's account, or another.
 OWN_LANGUAGE, OTHER_LANGUAGE = "fr", "ar"
 
@@ -596,6 +632,9 @@ def test_access(
         values |= make_roster_rows(db, make_user)
     if needs & OFFER_ROWS:
         values |= make_offer_rows(db)
+    if needs & MATCHING_ROWS:
+        case_id = values.get("{case}") or make_case_rows(db, target_desk, target_person, target_user)["{case}"]
+        values |= make_matching_rows(db, case_id)
     db.session.commit()
     path = url
     for placeholder, value in values.items():
