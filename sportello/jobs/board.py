@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from sportello.cases.models import Case
 from sportello.core.roles import Role
 from sportello.extensions import db
+from sportello.jobs.matching import visible_people
 from sportello.jobs.models import Internship, InternshipStatus, JobOffer, JobStage, OfferStatus, SkillsProfile
 from sportello.people.models import Person, SharedDesk
 
@@ -44,14 +45,16 @@ class Board:
 
 
 def _people_filter(user, desk_id: int | None) -> list[Any]:
-    """The people of the user's desks or shared with them (``Person.visible_to``), optionally of
-    one desk only; records merged into another are left out."""
-    conditions: list[Any] = [SkillsProfile.person_id.in_(Person.visible_to(user).with_only_columns(Person.id))]
+    """The profiles of the people the user may see (see ``matching.visible_people``), optionally
+    of one desk's people only (registered there or shared with it)."""
+    conditions: list[Any] = [visible_people(SkillsProfile.person_id, user)]
     if desk_id:
-        shared = sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id)
         conditions.append(
             SkillsProfile.person_id.in_(
-                sa.select(Person.id).where(sa.or_(Person.desk_id == desk_id, Person.id.in_(shared)))
+                sa.union_all(
+                    sa.select(Person.id).where(Person.desk_id == desk_id),
+                    sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id),
+                )
             )
         )
     return conditions
@@ -67,44 +70,60 @@ def _case_filter(user, desk_id: int | None) -> list[Any]:
 
 
 def board(user, on: date, *, desk_id: int | None = None) -> Board:
-    """Four queries: the profiles (the first 20 of each stage, the most recently updated, and the
-    count of each stage as window functions), offers by status, open offers closing within 14
-    days, and running internships (the 20 ending soonest and their count)."""
-    ranked = (
-        sa.select(
-            SkillsProfile.id.label("profile_id"),
-            sa.func.row_number()
-            .over(partition_by=SkillsProfile.stage, order_by=(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc()))
-            .label("position"),
-            sa.func.count().over(partition_by=SkillsProfile.stage).label("in_stage"),
+    """Five queries whatever the numbers: the profiles shown (for each stage the 20 updated last,
+    each read through the index on stage and date), the count of each stage, offers by status,
+    open offers closing within 14 days (the first 20 and their count), and running internships
+    (the 20 ending soonest and their count)."""
+    filters = _people_filter(user, desk_id)
+    firsts = []
+    for stage in JobStage:
+        first = (
+            sa.select(SkillsProfile.id)
+            .where(SkillsProfile.stage == stage, *filters)
+            .order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc())
+            .limit(PER_STAGE)
+            .subquery()
         )
-        .where(*_people_filter(user, desk_id))
-        .subquery("ranked")
-    )
+        firsts.append(sa.select(first.c.id))
+    shown = sa.union_all(*firsts).subquery("shown")
     person = joinedload(SkillsProfile.person).load_only(Person.id, Person.given_names, Person.family_name)
-    rows = db.session.execute(
-        sa.select(SkillsProfile, ranked.c.in_stage)
-        .join(ranked, ranked.c.profile_id == SkillsProfile.id)
-        .where(ranked.c.position <= PER_STAGE)
-        .order_by(ranked.c.position)
+    profiles = db.session.scalars(
+        sa.select(SkillsProfile)
+        .join(shown, shown.c.id == SkillsProfile.id)
+        .order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc())
         .options(person.lazyload(Person.desk))
     ).all()
-    counts: dict[JobStage, int] = {}
     by_stage: dict[JobStage, list[SkillsProfile]] = {stage: [] for stage in JobStage}
-    for profile, in_stage in rows:
+    for profile in profiles:
         by_stage[profile.stage].append(profile)
-        counts[profile.stage] = in_stage
+    counts = dict(
+        db.session.execute(
+            sa.select(SkillsProfile.stage, sa.func.count()).where(*filters).group_by(SkillsProfile.stage)
+        ).all()
+    )
 
     offers = dict(db.session.execute(sa.select(JobOffer.status, sa.func.count()).group_by(JobOffer.status)).all())
-    closing_rows = db.session.execute(
-        sa.select(JobOffer, sa.func.count().over().label("total"))
+    # The offers closing soon are found and counted from the index on status and closing date;
+    # only the first 20 are read.
+    closing = (
+        sa.select(JobOffer.id.label("offer_id"), JobOffer.closes_on.label("closes_on"))
         .where(
             JobOffer.status == OfferStatus.OPEN,
             JobOffer.closes_on >= on,
             JobOffer.closes_on <= on + timedelta(days=CLOSING_WITHIN_DAYS),
         )
-        .order_by(JobOffer.closes_on, JobOffer.id)
+        .subquery("closing")
+    )
+    first_closing = (
+        sa.select(closing.c.offer_id, sa.func.count().over().label("total"))
+        .order_by(closing.c.closes_on, closing.c.offer_id)
         .limit(CLOSING_SHOWN)
+        .subquery("first_closing")
+    )
+    closing_rows = db.session.execute(
+        sa.select(JobOffer, first_closing.c.total)
+        .join(first_closing, first_closing.c.offer_id == JobOffer.id)
+        .order_by(JobOffer.closes_on, JobOffer.id)
     ).all()
 
     # What a line shows of the case: its number and the person's name.

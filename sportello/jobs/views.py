@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +24,7 @@ from sportello.extensions import db
 from sportello.jobs import board as board_service
 from sportello.jobs import matching, referrals
 from sportello.jobs.forms import BoardFilterForm, ReferCaseForm, ReferOfferForm, ReferralForm
-from sportello.jobs.models import STAFF_ROLES, JobOffer, Referral, ReferralStatus, SkillsProfile
+from sportello.jobs.models import STAFF_ROLES, JobOffer, JobStage, Referral, ReferralStatus, SkillsProfile
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -67,6 +68,51 @@ def _profile_of(case: Case) -> SkillsProfile | None:
     return profile
 
 
+STATUS_TONES = {
+    ReferralStatus.HIRED: "success",
+    ReferralStatus.INTERVIEW: "info",
+    ReferralStatus.NOT_SELECTED: "light",
+    ReferralStatus.WITHDREW: "light",
+}
+
+
+def _prefix(endpoint: str, **values: Any) -> str:
+    """The start of a link that only ends with an id, built once for every row of a page."""
+    return url_for(endpoint, **{name: 0 for name in values}).removesuffix("0")
+
+
+def _list_context() -> dict[str, Any]:
+    """What the rows of the matching pages share: link prefixes, translated titles, the token."""
+    return {
+        "links": {
+            "profile": _prefix("job_profiles.profile", person_id=0),
+            "offer": _prefix("job_offers.offer", offer_id=0),
+            "referral": _prefix("jobs.referral", referral_id=0),
+            "case": _prefix("cases.show", case_id=0),
+            "new_case": _prefix("cases.new", person=0),
+        },
+        "status_titles": {status: str(status.title) for status in ReferralStatus},
+        "status_tones": {status: STATUS_TONES.get(status, "secondary") for status in ReferralStatus},
+        "csrf": generate_csrf(),
+    }
+
+
+def _offer_details(found: matching.Matches | None) -> dict[int, str]:
+    """The second line of each offer: sector, contract, hours, closing date; each part
+    translated and formatted once."""
+    texts = matching.Texts()
+    details = {}
+    for match in found.items if found else []:
+        offer = match.offer
+        parts = [texts.title(offer.sector), texts.title(offer.contract_type), texts.title(offer.hours)]
+        if offer.weekly_hours:
+            parts.append(texts.ngettext("%(num)s hour a week", "%(num)s hours a week", offer.weekly_hours))
+        if offer.closes_on:
+            parts.append(texts.gettext("closes on %(date)s", date=texts.date(offer.closes_on)))
+        details[offer.id] = " · ".join(parts)
+    return details
+
+
 def _case_offers_page(case: Case, refused: dict[str, Any] | None = None, status: int = 200):
     profile = _profile_of(case)
     on = today()
@@ -76,9 +122,11 @@ def _case_offers_page(case: Case, refused: dict[str, Any] | None = None, status:
         case=case,
         profile=profile,
         found=found,
+        details=_offer_details(found),
         refused=refused or {},
-        refer_form=ReferOfferForm(formdata=None),
+        refer_url=url_for("jobs.refer_offer", case_id=case.id),
         can_refer=not case.is_closed,
+        **_list_context(),
     ), status
 
 
@@ -127,9 +175,14 @@ def _candidates_page(offer: JobOffer, refused: dict[str, Any] | None = None, sta
         offer=offer,
         found=found,
         refused=refused or {},
-        refer_form=ReferCaseForm(formdata=None),
+        refer_url=url_for("jobs.refer_case", offer_id=offer.id),
         takes_referrals=offer.takes_referrals(on),
+        sector_title=str(offer.sector.title),
+        stage_titles={stage: str(stage.title) for stage in JobStage},
+        no_case=_("No open case on your desks to put them forward from."),
+        open_case=_("Open a case"),
         today=on,
+        **_list_context(),
     ), status
 
 
@@ -243,7 +296,35 @@ def board():
         "jobs/board.html",
         form=form,
         board=result,
+        details=_card_details(result),
         today=on,
-        profile_url_prefix=url_for("job_profiles.profile", person_id=0).removesuffix("0"),
-        case_url_prefix=url_for("cases.show", case_id=0).removesuffix("0"),
+        profile_url_prefix=_prefix("job_profiles.profile", person_id=0),
+        case_url_prefix=_prefix("cases.show", case_id=0),
     ), (200 if valid else 422)
+
+
+def _card_details(board: board_service.Board) -> dict[int, str]:
+    """The second line of each person on the board: Italian level, place, since when at the
+    stage; each part translated and formatted once (many people share a level or a date)."""
+    texts = matching.Texts()
+    levels: dict[Any, str] = {}
+    since: dict[Any, str] = {}
+    details = {}
+    for column in board.columns:
+        for profile in column.profiles:
+            level = profile.italian_level
+            if level not in levels:
+                levels[level] = (
+                    texts.gettext("Italian %(level)s", level=level.value)
+                    if level is not None
+                    else texts.gettext("Italian level not assessed")
+                )
+            parts = [levels[level]]
+            if profile.municipality:
+                parts.append(profile.municipality)
+            if profile.stage_on is not None:
+                if profile.stage_on not in since:
+                    since[profile.stage_on] = texts.gettext("since %(date)s", date=texts.date(profile.stage_on))
+                parts.append(since[profile.stage_on])
+            details[profile.id] = " · ".join(parts)
+    return details

@@ -426,3 +426,26 @@ def test_the_pages_take_the_same_queries_whatever_the_rows(
         make_referral(db, case, make_job_offer())
     db.session.commit()
     assert [queries(url) for url in urls] == few
+
+
+def test_visible_people_is_the_rule_of_person_visible_to(db, desk, other_desk, make_desk, make_person, make_user):
+    import sqlalchemy as sa
+
+    from sportello.people.models import Person
+
+    third = make_desk()
+    people = [make_person(d) for d in (desk, desk, other_desk, other_desk, third)]
+    db.session.add(SharedDesk(person_id=people[2].id, desk_id=desk.id))
+    people[1].merged_into_id = people[0].id
+    db.session.flush()
+    users = [
+        make_user(Role.OPERATOR, [desk]),
+        make_user(Role.COORDINATOR, [desk, third]),
+        make_user(Role.OPERATOR, [other_desk]),
+        make_user(Role.ADMIN),
+        make_user(Role.MEDIATOR, [desk]),
+    ]
+    for user in users:
+        rule = set(db.session.scalars(Person.visible_to(user).with_only_columns(Person.id)))
+        ours = set(db.session.scalars(sa.select(Person.id).where(matching.visible_people(Person.id, user))))
+        assert ours == rule, user.role
