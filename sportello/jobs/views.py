@@ -300,6 +300,8 @@ def board():
         today=on,
         profile_url_prefix=_prefix("job_profiles.profile", person_id=0),
         case_url_prefix=_prefix("cases.show", case_id=0),
+        internship_prefix=_prefix("internships.internship", internship_id=0),
+        candidates_prefix=url_for("jobs.candidates", offer_id=0).removesuffix("0/candidates"),
     ), (200 if valid else 422)
 
 

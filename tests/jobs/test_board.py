@@ -88,7 +88,7 @@ def test_running_internships_of_the_user_desks_ending_soonest_first(
         board = board_service.board(user, today())
         assert board.internship_count == 3
         assert [i.id for i in board.internships] == [ends[1].id, ends[2].id, ends[0].id]
-        assert board.internships[0].case.reference.startswith(desk.code)
+        assert board.internships[0].reference.startswith(desk.code)
         assert board_service.board(make_user(Role.ADMIN), today(), desk_id=other_desk.id).internship_count == 1
 
 
