@@ -305,9 +305,9 @@ def board():
     ), (200 if valid else 422)
 
 
-def _card_details(board: board_service.Board) -> dict[int, str]:
-    """The second line of each person on the board: Italian level, place, since when at the
-    stage; each part translated and formatted once (many people share a level or a date)."""
+def _card_details(board: board_service.Board) -> dict[int, tuple[str, str]]:
+    """The second line of each person on the board: the Italian level, and since when at the
+    stage; each translated and formatted once (many people share a level or a date)."""
     texts = matching.Texts()
     levels: dict[Any, str] = {}
     since: dict[Any, str] = {}
@@ -321,12 +321,8 @@ def _card_details(board: board_service.Board) -> dict[int, str]:
                     if level is not None
                     else texts.gettext("Italian level not assessed")
                 )
-            parts = [levels[level]]
-            if profile.municipality:
-                parts.append(profile.municipality)
-            if profile.stage_on is not None:
-                if profile.stage_on not in since:
-                    since[profile.stage_on] = texts.gettext("since %(date)s", date=texts.date(profile.stage_on))
-                parts.append(since[profile.stage_on])
-            details[profile.id] = " · ".join(parts)
+            day = profile.stage_on
+            if day is not None and day not in since:
+                since[day] = texts.gettext("since %(date)s", date=texts.date(day))
+            details[profile.id] = (levels[level], since.get(day, ""))
     return details
