@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sportello.cases.models import Case
 from sportello.core.roles import Role
 from sportello.extensions import db
-from sportello.jobs.matching import visible_people
+from sportello.jobs.matching import through_profile_index, visible_people
 from sportello.jobs.models import (
     Employer,
     Internship,
@@ -96,7 +96,7 @@ def board(user, on: date, *, desk_id: int | None = None) -> Board:
             .label("position"),
             sa.func.count().over(partition_by=SkillsProfile.stage).label("in_stage"),
         )
-        .where(*_people_filter(user, desk_id))
+        .where(*_people_filter(user, desk_id), through_profile_index())
         .subquery("ranked")
     )
     # The ranks first, then the profiles shown by their ids: asked in one statement, a planner
