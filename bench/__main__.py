@@ -62,6 +62,9 @@ PAGES = [
     ("housing offers, filtered", Role.OPERATOR, "/housing/offers/?people=3&max_rent=700&sort=rent"),
     ("housing offer page", Role.OPERATOR, "/housing/offers/{offer_id}"),
     ("housing owners", Role.OPERATOR, "/housing/owners/"),
+    ("jobs board", Role.COORDINATOR, "/jobs/"),
+    ("job candidates", Role.OPERATOR, "/jobs/offers/{job_offer_id}/candidates"),
+    ("job offers for a case", Role.OPERATOR, "/jobs/cases/{jobs_case_id}/offers"),
     ("users list", Role.ADMIN, "/admin/users"),
     ("users list, search", Role.ADMIN, "/admin/users?q=an&state=all"),
     ("user edit form", Role.ADMIN, "/admin/users/{user_id}"),
@@ -90,6 +93,10 @@ FAST_PAGES = {
     # Issue 6: the housing board and the matching page at 20,000 offers and 100,000 people.
     "housing board": 50.0,
     "housing matches": 50.0,
+    # Issue 7: the employment board and matching both ways at 20,000 offers and 100,000 people.
+    "jobs board": 50.0,
+    "job candidates": 50.0,
+    "job offers for a case": 50.0,
 }
 FUZZY_VS_EXACT = 3.0
 
@@ -183,7 +190,9 @@ def _placeholders() -> dict[str, str]:
         .limit(1)
     ).one()
     offer_id = db.session.scalar(sa.select(HousingOffer.id).order_by(HousingOffer.id.desc()).limit(1))
+    jobs = _jobs_placeholders(operator)
     return {
+        **jobs,
         "housing_case_id": str(housing_case.id),
         "offer_id": str(offer_id),
         "request_id": str(request.id),
@@ -197,6 +206,44 @@ def _placeholders() -> dict[str, str]:
         "fuzzy": f"{person.family_name_original} {person.given_names_original}".strip(),
         "fiscal_code": with_code.fiscal_code,
     }
+
+
+def _jobs_placeholders(operator) -> dict[str, str]:
+    """The heaviest ordinary cases of matching: an open offer that asks for nothing special (the
+    most candidates), and a case of the operator whose person is ready to work anywhere (the most
+    offers)."""
+    from sportello.cases.models import Case
+    from sportello.core.forms import today
+    from sportello.jobs.models import Hours, JobOffer, OfferStatus, SkillsProfile, Travel
+
+    job_offer_id = db.session.scalar(
+        sa.select(JobOffer.id)
+        .where(
+            JobOffer.status == OfferStatus.OPEN,
+            JobOffer.closes_on >= today(),
+            JobOffer.min_italian_rank == 0,
+            JobOffer.licence.is_(None),
+            JobOffer.nights.is_(False),
+            JobOffer.weekends.is_(False),
+            JobOffer.hours == Hours.EITHER,
+        )
+        .order_by(JobOffer.id)
+        .limit(1)
+    )
+    jobs_case = db.session.scalars(
+        Case.visible_to(operator)
+        .join(SkillsProfile, SkillsProfile.person_id == Case.person_id)
+        .where(
+            Case.status == "open",
+            SkillsProfile.travel == Travel.ANYWHERE,
+            SkillsProfile.italian_rank >= 4,
+            SkillsProfile.nights.is_(True),
+            SkillsProfile.weekends.is_(True),
+        )
+        .order_by(Case.id.desc())
+        .limit(1)
+    ).one()
+    return {"job_offer_id": str(job_offer_id), "jobs_case_id": str(jobs_case.id)}
 
 
 def measure_size(url: str, size: int, repeat: int, pages: list[tuple] = PAGES) -> list[Measure]:

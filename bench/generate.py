@@ -3,8 +3,9 @@
 ``generate(size)`` makes ``size`` people (names from many countries and scripts, half of them
 also in their original script, permits expiring around today), size/50 accounts (at least 50),
 size/5000 desks (at least 2), ``size`` audit entries spread over the last year, 1.5 cases
-per person (see ``bench.generate_cases``), mediation, and size/5 housing offers with a housing
-need for one case in ten (see ``bench.generate_housing``).
+per person (see ``bench.generate_cases``), mediation, size/5 housing offers with a housing
+need for one case in ten (see ``bench.generate_housing``), and size/5 job offers with a skills
+profile for every person, referrals and internships (see ``bench.generate_jobs``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from anyascii import anyascii
 
 from bench.generate_cases import generate_cases
 from bench.generate_housing import generate_housing
+from bench.generate_jobs import generate_jobs
 from bench.generate_mediation import generate_mediation
 from bench.names import NAMES
 from sportello.auth.models import Desk, User, user_desks
@@ -191,9 +193,13 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
     session_count = generate_mediation(rng, max(10, size // 500), size * 2, mediator_accounts)
     # Housing: 20,000 offers from 1,000 owners at 100,000 people; a need for one case in ten.
     housing = generate_housing(rng, size // 5)
+    # Jobs: 20,000 offers from 2,000 employers and 100,000 skills profiles at 100,000 people; a
+    # few thousand referrals and internships.
+    jobs = generate_jobs(rng, size // 5, people, referrals=size // 25, internships=size // 40)
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     if postgresql:
-        for table in ("people", "cases", "case_tracks", "mediation_requests", "housing_offers"):
+        tables = ("people", "cases", "case_tracks", "mediation_requests", "housing_offers")
+        for table in (*tables, "job_offers", "job_profiles"):
             db.session.execute(
                 sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             )
@@ -211,5 +217,6 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         "cases": case_count,
         "mediation_sessions": session_count,
         **housing,
+        **jobs,
         "audit_entries": len(entries),
     }

@@ -256,6 +256,14 @@ ROUTES = [
     ("POST", "/jobs/internships/{internship}/end", OWN_DESK_STAFF),
     ("POST", "/jobs/internships/{internship}/months", OWN_DESK_STAFF),
     ("POST", "/jobs/internships/{internship}/months/{internship_month}/delete", OWN_DESK_STAFF),
+    # Jobs: matching both ways, referrals and the employment board.
+    ("GET", "/jobs/", DESK_STAFF),
+    ("GET", "/jobs/offers/{job_offer}/candidates", DESK_STAFF),
+    ("POST", "/jobs/offers/{job_offer}/referrals", DESK_STAFF),
+    ("GET", "/jobs/cases/{case}/offers", OWN_DESK_STAFF),
+    ("POST", "/jobs/cases/{case}/referrals", OWN_DESK_STAFF),
+    ("GET", "/jobs/referrals/{job_referral}", OWN_DESK_STAFF),
+    ("POST", "/jobs/referrals/{job_referral}", OWN_DESK_STAFF),
 ]
 
 PLACEHOLDERS = {
@@ -304,6 +312,7 @@ PLACEHOLDERS = {
     "{job_offer}": "<int:offer_id>",
     "{internship}": "<int:internship_id>",
     "{internship_month}": "<int:month_id>",
+    "{job_referral}": "<int:referral_id>",
 }
 
 
@@ -341,8 +350,8 @@ MEDIATION_ROWS = {"request", "session"}
 ROSTER_ROWS = {"mediator", "absence", "project"}
 OFFER_ROWS = {"landlord", "offer"}
 HOUSING_ROWS = {"viewing", "tenancy", "certificate", "support"}
-# Jobs: an employer and its offer (shared), an internship of a case and a month of it.
-JOB_ROWS = {"employer", "job_offer", "internship", "internship_month"}
+# Jobs: an employer and its offer (shared), an internship of a case and a month of it, a referral.
+JOB_ROWS = {"employer", "job_offer", "internship", "internship_month", "job_referral"}
 
 
 def make_case_rows(db, desk, person, operator) -> dict[str, int]:
@@ -575,10 +584,12 @@ def make_profile_rows(db, person) -> dict[str, object]:
 
 
 def make_job_rows(db, case_id: int) -> dict[str, int]:
-    """An employer of the roster with an open offer, and a running internship of the case at
-    that employer with a month of attendance."""
+    """An employer of the roster with an open offer, a running internship of the case at that
+    employer with a month of attendance, the skills profile of the case's person and a referral
+    of the case to the offer."""
     from decimal import Decimal
 
+    from sportello.cases.models import Case
     from sportello.jobs import models as j
 
     employer = j.Employer(name="Some Employer", sector=j.Sector.LOGISTICS)
@@ -605,13 +616,17 @@ def make_job_rows(db, case_id: int) -> dict[str, int]:
     internship.attendance.append(
         j.InternshipMonth(month=date(2026, 1, 1), planned_hours=Decimal("75"), attended_hours=Decimal("70"))
     )
-    db.session.add_all([employer, offer, internship])
+    case = db.session.get(Case, case_id)
+    profile = j.SkillsProfile(person_id=case.person_id, municipality="Ravenna", municipality_key="ravenna")
+    referral = j.Referral(case_id=case_id, offer=offer, status_on=date(2026, 1, 10))
+    db.session.add_all([employer, offer, internship, profile, referral])
     db.session.flush()
     return {
         "{employer}": employer.id,
         "{job_offer}": offer.id,
         "{internship}": internship.id,
         "{internship_month}": internship.attendance[0].id,
+        "{job_referral}": referral.id,
     }
 
 

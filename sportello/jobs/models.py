@@ -218,7 +218,26 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
     """
 
     __tablename__ = "job_profiles"
-    __table_args__ = (sa.Index("ix_job_profiles_stage_updated", "stage", "updated_at"),)
+    __table_args__ = (
+        sa.Index("ix_job_profiles_stage_updated", "stage", "updated_at"),
+        # The profiles of the people in view, with what matching and the board ask of them: read
+        # from the index alone on PostgreSQL (candidates for an offer, the board's stages).
+        sa.Index(
+            "ix_job_profiles_matching",
+            "person_id",
+            "stage",
+            "italian_rank",
+            "travel",
+            "province",
+            "municipality_key",
+            "hours",
+            "nights",
+            "weekends",
+            "licences",
+            "updated_at",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True)

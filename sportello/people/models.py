@@ -75,6 +75,9 @@ class Person(Timestamped, Versioned, db.Model):
         # Lists sorted by name, and the renewal window per desk.
         sa.Index("ix_people_family_name_given_names", "family_name", "given_names"),
         sa.Index("ix_people_desk_id_permit_expires_on", "desk_id", "permit_expires_on"),
+        # Other parts' rows joined to "the people of my desks" (the employment board, matching):
+        # PostgreSQL reads the ids from the index alone instead of every person of the desk.
+        sa.Index("ix_people_desk_id_id", "desk_id", "id"),
         # Only the few merged records: an index over all the others would lure the planner away
         # from the name and desk indexes when lists ask for records not merged.
         sa.Index(

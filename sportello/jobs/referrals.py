@@ -1,0 +1,342 @@
+"""Referrals of a case to a job offer (candidature): putting a person forward, following the
+referral to an interview and a hire, and what a hire changes: the offer's places, the case's work
+track, the person's job stage, and the permit procedure a new job may call for.
+
+Also what the case page shows of the case's job search: its panel and its timeline rows, read
+once per request.
+
+Services change the session and write the audit trail; the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from flask_babel import format_date, gettext, to_user_timezone
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from sportello.cases import services as case_services
+from sportello.cases.models import Case, Track, TrackKind, TrackStage
+from sportello.core import audit
+from sportello.core.audit import Action
+from sportello.core.concurrency import check_version
+from sportello.core.exceptions import FieldError, FieldErrors, RuleError
+from sportello.core.forms import today
+from sportello.extensions import db
+from sportello.jobs import stages
+from sportello.jobs.models import (
+    Cefr,
+    ContractType,
+    Internship,
+    JobOffer,
+    JobStage,
+    OfferStatus,
+    Referral,
+    ReferralStatus,
+    SkillsProfile,
+)
+from sportello.people.models import PermitType, Person
+
+# The permit procedure (a code of the permits catalog) a new job calls for, by the person's
+# current permit: a study permit is converted into a work permit, a job-seeking or employment
+# permit renewed for employment, a special protection permit converted.
+PERMIT_PROCEDURES: dict[PermitType, str] = {
+    PermitType.STUDY: "CONV_STUDIO_LAV",
+    PermitType.JOB_SEEKING: "RIN_LAV_SUB",
+    PermitType.EMPLOYMENT: "RIN_LAV_SUB",
+    PermitType.SPECIAL: "PROT_SPEC",
+}
+PROCEDURE_TITLES = {
+    "CONV_STUDIO_LAV": _l("Converting the study permit into a work permit"),
+    "RIN_LAV_SUB": _l("Renewing the permit for employment"),
+    "PROT_SPEC": _l("Renewing or converting the special protection permit"),
+}
+REFERRAL_VALUES = ("status", "status_on", "interview_on", "contract_type", "starts_on", "ends_on", "note")
+
+
+# ---- the case's job search, read once per request ------------------------------------------------
+
+
+@dataclass
+class ProfileLine:
+    """What the case page says of the person's skills profile."""
+
+    stage: JobStage
+    italian_level: Cefr | None
+    stage_on: date | None
+
+
+@dataclass
+class CaseJobs:
+    profile: ProfileLine | None
+    referrals: list[Referral] = field(default_factory=list)
+    internships: list[Internship] = field(default_factory=list)
+
+
+def case_jobs(case: Case) -> CaseJobs:
+    """The person's profile line, the case's referrals (with offer and employer) and internships
+    (with host): three queries, kept for the request, shared by the panel and the timeline."""
+    cache = g.setdefault("case_jobs", {})
+    if case.id not in cache:
+        cache[case.id] = _load(case)
+    return cache[case.id]
+
+
+def _load(case: Case) -> CaseJobs:
+    row = db.session.execute(
+        sa.select(SkillsProfile.stage, SkillsProfile.italian_level, SkillsProfile.stage_on).where(
+            SkillsProfile.person_id == case.person_id
+        )
+    ).first()
+    result = CaseJobs(ProfileLine(*row) if row is not None else None)
+    result.referrals = list(
+        db.session.scalars(
+            sa.select(Referral)
+            .where(Referral.case_id == case.id)
+            .options(lazyload(Referral.case))
+            .order_by(Referral.status_on.desc(), Referral.id.desc())
+        )
+    )
+    result.internships = list(
+        db.session.scalars(
+            sa.select(Internship)
+            .where(Internship.case_id == case.id)
+            .options(lazyload(Internship.case))
+            .order_by(Internship.starts_on.desc(), Internship.id.desc())
+        )
+    )
+    for row in (*result.referrals, *result.internships):
+        set_committed_value(row, "case", case)
+    return result
+
+
+def _forget(case_id: int) -> None:
+    g.setdefault("case_jobs", {}).pop(case_id, None)
+
+
+def case_jobs_panel(case: Case, user) -> dict[str, Any]:
+    """The case page's work panel: the profile line, referrals and internships, and links."""
+    return {"jobs": case_jobs(case), "can_edit": case.can_edit(user) and not case.is_closed}
+
+
+@dataclass
+class TimelineReferral:
+    """A referral on the case's timeline: the day it was made, and its latest status."""
+
+    on_date: date
+    referral: Referral
+    made: bool
+
+
+def case_timeline_referrals(case: Case, user) -> list[TimelineReferral]:
+    """The case's referrals on its timeline, newest first: when each was made and, once it moved
+    on, its latest status."""
+    rows = []
+    for referral in case_jobs(case).referrals:
+        made_on = to_user_timezone(referral.created_at).date() if referral.created_at else referral.status_on
+        rows.append(TimelineReferral(made_on, referral, made=True))
+        if referral.status is not ReferralStatus.PROPOSED:
+            rows.append(TimelineReferral(referral.status_on, referral, made=False))
+    rows.sort(key=lambda row: (row.on_date, not row.made, row.referral.id), reverse=True)
+    return rows
+
+
+# ---- the case's work track ----------------------------------------------------------------------
+
+
+def employment_track(case: Case) -> Track | None:
+    return next((track for track in case.tracks if track.kind is TrackKind.EMPLOYMENT), None)
+
+
+def _ensure_track(case: Case, user) -> Track:
+    """The case's work track, added if the case has none."""
+    track = employment_track(case)
+    if track is None:
+        track = case_services.add_track(case, TrackKind.EMPLOYMENT, user)
+        db.session.flush()
+        audit.record(Action.CREATE, track)
+    return track
+
+
+# ---- putting a case forward ---------------------------------------------------------------------
+
+
+def check_offer_takes_referrals(offer: JobOffer, on: date) -> None:
+    """Refuse a referral to an offer that is filled, closed or past its closing date."""
+    if offer.status is OfferStatus.FILLED:
+        raise RuleError(_l("This offer is filled: it takes no more referrals."))
+    if offer.status is OfferStatus.CLOSED:
+        raise RuleError(_l("This offer is closed: it takes no more referrals."))
+    if offer.closes_on is not None and offer.closes_on < on:
+        raise RuleError(
+            _l("This offer closed on %(date)s: it takes no more referrals.", date=format_date(offer.closes_on))
+        )
+
+
+def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = None) -> Referral:
+    """Put the case's person forward for ``offer``. The case gets a work track if it has none;
+    the person's job stage moves to "put forward"."""
+    on = on or today()
+    case_services.require_active(case)
+    if offer is None:
+        raise RuleError(_l("Choose an offer."))
+    check_offer_takes_referrals(offer, on)
+    already = db.session.scalar(
+        sa.select(Referral.id).where(Referral.case_id == case.id, Referral.offer_id == offer.id)
+    )
+    if already is not None:
+        raise RuleError(_l("This case was already put forward for this offer."))
+    referral = Referral(
+        case=case, case_id=case.id, offer=offer, offer_id=offer.id, status=ReferralStatus.PROPOSED, status_on=on
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(referral)
+            db.session.flush()
+    except IntegrityError:  # someone put the case forward for the offer meanwhile
+        raise RuleError(_l("This case was already put forward for this offer.")) from None
+    audit.record(Action.CREATE, referral)
+    _ensure_track(case, user)
+    stages.refresh_stage(case.person_id, on)
+    _forget(case.id)
+    return referral
+
+
+# ---- following a referral -----------------------------------------------------------------------
+
+
+def _check(referral: Referral, values: dict[str, Any], on: date) -> ReferralStatus:
+    errors = []
+    try:
+        status = ReferralStatus(values.get("status"))
+    except ValueError:
+        raise FieldError("status", _l("Choose a status from the list.")) from None
+    status_on = values.get("status_on")
+    if status_on is None:
+        errors.append(FieldError("status_on", _l("Enter the date.")))
+    elif status_on > on:
+        errors.append(FieldError("status_on", _l("This date is in the future.")))
+    if status is ReferralStatus.INTERVIEW and values.get("interview_on") is None:
+        errors.append(FieldError("interview_on", _l("Enter the day of the interview.")))
+    if status is ReferralStatus.HIRED:
+        contract = values.get("contract_type")
+        if not contract:
+            errors.append(FieldError("contract_type", _l("Choose the contract type.")))
+        starts, ends = values.get("starts_on"), values.get("ends_on")
+        if starts is None:
+            errors.append(FieldError("starts_on", _l("Enter the day the job starts.")))
+        if starts and ends and ends <= starts:
+            errors.append(FieldError("ends_on", _l("The contract must end after it starts.")))
+        if ends and contract == ContractType.PERMANENT.value:
+            errors.append(FieldError("ends_on", _l("A permanent contract has no end date.")))
+        offer = referral.offer
+        if referral.status is not ReferralStatus.HIRED and offer.hired_count >= offer.positions:
+            errors.append(
+                FieldError(
+                    "status",
+                    _l(
+                        "All the places of this offer are taken (%(hired)s of %(positions)s).",
+                        hired=offer.hired_count,
+                        positions=offer.positions,
+                    ),
+                )
+            )
+    if errors:
+        raise FieldErrors(errors)
+    return status
+
+
+def update_referral(referral: Referral, values: dict[str, Any], user, *, version: Any, on: date | None = None) -> None:
+    """A new status of the referral, with its date and note. A hire takes a place of the offer
+    (filling it when the last is taken) and completes the case's work track; undoing a hire gives
+    the place back. The person's job stage follows."""
+    on = on or today()
+    check_version(referral, version)
+    case_services.require_active(referral.case)
+    status = _check(referral, values, on)
+    was_hired = referral.status is ReferralStatus.HIRED
+    status_on = values["status_on"]
+    if status is not referral.status:
+        # A new status left at the date of the old one is dated today.
+        if status_on == referral.status_on:
+            status_on = on
+        referral.status = status
+    referral.status_on = status_on
+    referral.interview_on = values.get("interview_on")
+    if status is ReferralStatus.HIRED:
+        referral.contract_type = ContractType(values["contract_type"])
+        referral.starts_on = values["starts_on"]
+        referral.ends_on = values.get("ends_on")
+    else:
+        referral.contract_type = referral.starts_on = referral.ends_on = None
+    referral.note = (values.get("note") or "").strip()
+    audit.record(Action.UPDATE, referral)
+    if status is ReferralStatus.HIRED and not was_hired:
+        _hired(referral, user)
+    elif was_hired and status is not ReferralStatus.HIRED:
+        _hire_undone(referral, user)
+    stages.refresh_stage(referral.case.person_id, on)
+    _forget(referral.case_id)
+
+
+def _hired(referral: Referral, user) -> None:
+    offer = referral.offer
+    offer.hired_count += 1
+    if offer.hired_count >= offer.positions and offer.status is OfferStatus.OPEN:
+        offer.status = OfferStatus.FILLED
+    audit.record(Action.UPDATE, offer)
+    track = _ensure_track(referral.case, user)
+    if track.stage is not TrackStage.COMPLETED:
+        note = gettext(
+            "Hired by %(employer)s: %(contract)s from %(date)s.",
+            employer=offer.employer.name,
+            contract=referral.contract_type.title,
+            date=format_date(referral.starts_on),
+        )
+        case_services.change_stage(track, TrackStage.COMPLETED, note, user)
+
+
+def _hire_undone(referral: Referral, user) -> None:
+    offer = referral.offer
+    offer.hired_count = max(0, offer.hired_count - 1)
+    if offer.status is OfferStatus.FILLED and offer.hired_count < offer.positions:
+        offer.status = OfferStatus.OPEN
+    audit.record(Action.UPDATE, offer)
+    track = employment_track(referral.case)
+    other_hire = db.session.scalar(
+        sa.select(Referral.id)
+        .where(
+            Referral.case_id == referral.case_id,
+            Referral.id != referral.id,
+            Referral.status == ReferralStatus.HIRED,
+        )
+        .limit(1)
+    )
+    if track is not None and track.stage is TrackStage.COMPLETED and other_hire is None:
+        note = gettext("The hire by %(employer)s was undone.", employer=offer.employer.name)
+        case_services.change_stage(track, TrackStage.ACTIVE, note, user)
+
+
+# ---- the permit a new job calls for ---------------------------------------------------------------
+
+
+@dataclass
+class PermitSuggestion:
+    code: str
+    title: Any
+
+
+def permit_suggestion(referral: Referral) -> PermitSuggestion | None:
+    """After a hire: the permit procedure the person's current permit calls for, if any."""
+    if referral.status is not ReferralStatus.HIRED:
+        return None
+    person: Person = referral.case.person
+    code = PERMIT_PROCEDURES.get(person.permit_type) if person.permit_type is not None else None
+    return PermitSuggestion(code, PROCEDURE_TITLES[code]) if code else None
