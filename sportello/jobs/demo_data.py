@@ -366,7 +366,7 @@ OFFERS = [
         False,
         False,
         "Faenza",
-        2,
+        1,
         "A2",
         "B",
         "Muratore\nLettura disegni tecnici",
@@ -520,9 +520,8 @@ OFFERS = [
 
 
 def seed_employers() -> list:
-    """The demo employers and their offers; one offer filled and one closed. Returns the offers."""
+    """The demo employers and their offers. Returns the offers."""
     from sportello.jobs import employers
-    from sportello.jobs.models import OfferStatus
 
     made = []
     for name, sector, tax, contact, phone, municipality, notes in EMPLOYERS:
@@ -540,7 +539,6 @@ def seed_employers() -> list:
         values |= {"min_italian": italian, "licence": licence, "skills": skills, "requirements": ""}
         values |= {"description": "", "closes_on": day + timedelta(days=closing) if closing else None}
         offers.append(employers.create_offer(employers.clean_offer_values(values)))
-    employers.change_offer_status(offers[-1], OfferStatus.CLOSED, version=offers[-1].version)
     return offers
 
 
@@ -610,6 +608,8 @@ def seed_jobs() -> None:
     """All of the demo's job placement, after the demo people and cases."""
     from sportello.auth.models import User
     from sportello.core.roles import Role
+    from sportello.jobs import employers as employers_service
+    from sportello.jobs.models import OfferStatus
 
     operator = db.session.scalars(sa.select(User).where(User.role == Role.OPERATOR).order_by(User.id)).first()
     seed_profiles()
@@ -617,6 +617,9 @@ def seed_jobs() -> None:
     offers = seed_employers()
     employers = list(dict.fromkeys(offer.employer for offer in offers))
     seed_internships(employers, operator)
+    seed_referrals(offers, operator)
+    # The tractor driver's place went to someone the desk did not put forward.
+    employers_service.change_offer_status(offers[-1], OfferStatus.CLOSED, version=offers[-1].version)
 
 
 def _open_job_cases() -> None:
@@ -635,3 +638,51 @@ def _open_job_cases() -> None:
         values = {"operator_id": operator.id, "opened_on": today() - timedelta(days=240), "tracks": ["employment"]}
         values["summary"] = "Cerca lavoro: profilo delle competenze e orientamento al Centro per l'impiego."
         cases.open_case(person, desk, values, operator)
+
+
+# person, offer (index in OFFERS), status reached, days ago, note. Every status appears; the
+# people put forward, at interview and hired fill the board's columns.
+REFERRALS = [
+    ("Mohamed", "El Amrani", 0, "interview", 6, "Colloquio con il responsabile di magazzino."),
+    ("Mohamed", "El Amrani", 1, "sent", 10, "CV inviato per e-mail."),
+    ("Ion", "Rusu", 2, "sent", 4, ""),
+    ("Arben", "Hoxha", 2, "hired", 25, "Assunto dopo la prova in cantiere."),
+    ("Olena", "Kovalenko", 6, "proposed", 2, ""),
+    ("Gurpreet", "Singh", 5, "sent", 8, ""),
+    ("Gurpreet", "Singh", 11, "not_selected", 30, "Cercavano esperienza con trattori cingolati."),
+    ("Priya", "Sharma", 4, "withdrew", 12, "Ha trovato un lavoro a Bologna."),
+    ("Elira", "Shehu", 4, "interview", 3, "Colloquio in inglese e in italiano."),
+    ("Mamadou", "Diop", 5, "hired", 15, ""),
+    ("Maricel", "Santos", 6, "proposed", 1, ""),
+    ("Youssef", "Ben Salah", 3, "proposed", 0, ""),
+    ("Ahmad", "Hosseini", 3, "interview", 2, ""),
+]
+CONTRACTS = {2: ("permanent", None), 5: ("seasonal", 120)}
+
+
+def seed_referrals(offers: list, user) -> int:
+    """Referrals of the demo cases to the demo offers, at every status. Returns how many."""
+    from sportello.jobs import referrals
+    from sportello.jobs.models import ReferralStatus
+
+    day = today()
+    made = 0
+    for given, family, offer_index, status, ago, note in REFERRALS:
+        person = _person(given, family)
+        case = _open_case(person) if person is not None else None
+        if case is None:
+            continue
+        on = day - timedelta(days=ago)
+        referral = referrals.create_referral(case, offers[offer_index], user, on=on)
+        made += 1
+        if status == ReferralStatus.PROPOSED.value:
+            continue
+        values = {"status": status, "status_on": on, "note": note, "interview_on": None}
+        if status == ReferralStatus.INTERVIEW.value:
+            values["interview_on"] = day + timedelta(days=3)
+        if status == ReferralStatus.HIRED.value:
+            contract, days = CONTRACTS[offer_index]
+            values |= {"contract_type": contract, "starts_on": on + timedelta(days=7)}
+            values["ends_on"] = on + timedelta(days=7 + days) if days else None
+        referrals.update_referral(referral, values, user, version=referral.version, on=on)
+    return made
