@@ -64,6 +64,19 @@ PAGES = [
     ("housing-offer-ar.png", "coordinatore@demo.sportello.example", "ar", "/housing/offers/3"),
     ("housing-offer-form-it.png", "operatrice@demo.sportello.example", "it", "/housing/offers/new"),
     ("housing-board-ar.png", "coordinatore@demo.sportello.example", "ar", "/housing/"),
+    ("jobs-board-it.png", "coordinatore@demo.sportello.example", "it", "/jobs/"),
+    ("jobs-board-ar.png", "coordinatore@demo.sportello.example", "ar", "/jobs/"),
+    ("jobs-profile-it.png", "operatrice@demo.sportello.example", "it", "/jobs/people/1"),
+    ("jobs-profile-ar.png", "operatrice@demo.sportello.example", "ar", "/jobs/people/1"),
+    ("jobs-case-offers-it.png", "operatrice@demo.sportello.example", "it", "/jobs/cases/1/offers"),
+    ("jobs-candidates-it.png", "operatrice@demo.sportello.example", "it", "/jobs/offers/1/candidates"),
+    ("jobs-offer-it.png", "operatrice@demo.sportello.example", "it", "/jobs/offers/1"),
+    ("jobs-offers-it.png", "operatrice@demo.sportello.example", "it", "/jobs/offers/"),
+    ("jobs-referral-ar.png", "coordinatore@demo.sportello.example", "ar", "/jobs/referrals/4"),
+    ("jobs-internship-it.png", "operatrice@demo.sportello.example", "it", "/jobs/internships/1"),
+    ("jobs-case-panel-it.png", "operatrice@demo.sportello.example", "it", "/cases/1#jobs"),
+    ("cv-pdf-it.png", "operatrice@demo.sportello.example", "it", "pdf:/jobs/people/1/cv.pdf?lang=it"),
+    ("cv-pdf-fr.png", "operatrice@demo.sportello.example", "it", "pdf:/jobs/people/1/cv.pdf?lang=fr"),
 ]
 PHONE = {"width": 390, "height": 844}
 
