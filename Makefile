@@ -78,7 +78,7 @@ translations: setup
 	@$(BIN)/pybabel compile --statistics -d translations
 
 i18n-extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -c "Translators:" --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -c "Translators:" --no-location --sort-output \
 	  --project=Sportello --copyright-holder="Sportello contributors" \
 	  -o translations/messages.pot .
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportello.auth.models import User
@@ -145,9 +146,10 @@ class ContractType(LabelledEnum):
 
 
 class OfferStatus(LabelledEnum):
-    OPEN = "open", _l("Open")
-    FILLED = "filled", _l("Filled")
-    CLOSED = "closed", _l("Closed")
+    # An offer's status, apart from a case's: some languages give them different genders.
+    OPEN = "open", lazy_pgettext("job offer", "Open")
+    FILLED = "filled", lazy_pgettext("job offer", "Filled")
+    CLOSED = "closed", lazy_pgettext("job offer", "Closed")
 
 
 class ReferralStatus(LabelledEnum):
