@@ -124,7 +124,12 @@ def test_error_pages_are_in_the_users_language(client, login_as):
 
 
 def _ids(catalog) -> set:
-    return {message.id if isinstance(message.id, str) else tuple(message.id) for message in catalog if message.id}
+    """Each message by its context and id (a plural message by its forms)."""
+    return {
+        (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+        for message in catalog
+        if message.id
+    }
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +147,8 @@ def fresh_template(tmp_path_factory):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "-o",
             str(out),
