@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, load_only
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
@@ -318,6 +318,7 @@ def timeline(case: Case) -> list[Intervention]:
         db.session.scalars(
             sa.select(Intervention)
             .where(Intervention.case_id == case.id)
+            .options(defaultload(Intervention.author).load_only(User.name))
             .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
         )
     )
@@ -326,12 +327,14 @@ def timeline(case: Case) -> list[Intervention]:
 # ---- referrals --------------------------------------------------------------------------------
 
 
-def referral_services(include: int | None = None) -> list[ReferralService]:
-    """Active services, and the one already chosen even if since deactivated."""
+def referral_services(include: int | None = None) -> list[Any]:
+    """Active services, and the one already chosen even if since deactivated, as rows of ``id``
+    and ``name``: for the choices of a select."""
     condition = ReferralService.active.is_(True)
     if include:
         condition = sa.or_(condition, ReferralService.id == include)
-    return list(db.session.scalars(sa.select(ReferralService).where(condition).order_by(ReferralService.name)))
+    query = sa.select(ReferralService.id, ReferralService.name).where(condition).order_by(ReferralService.name)
+    return list(db.session.execute(query))
 
 
 def add_referral(case: Case, values: dict[str, Any]) -> Referral:
@@ -432,8 +435,18 @@ def _with_case(model: type) -> Any:
 # ---- the case page ----------------------------------------------------------------------------
 
 
-# The case page shows the tracks with their histories: two queries, whatever their number.
-CASE_PAGE_OPTIONS = (selectinload(Case.tracks).selectinload(Track.changes),)
+# The case page shows the person's names, the desk's name and the names of the staff who did
+# things: the other columns of those rows are not read (nor converted). A case has a few tracks
+# with a short history each: they come in the same query.
+CASE_PAGE_OPTIONS = (
+    defaultload(Case.person).options(
+        load_only(Person.given_names, Person.family_name, Person.given_names_original, Person.family_name_original),
+        lazyload(Person.desk),
+    ),
+    defaultload(Case.desk).load_only(Desk.name),
+    defaultload(Case.operator).load_only(User.name),
+    joinedload(Case.tracks).joinedload(Track.changes).defaultload(StageChange.changed_by).load_only(User.name),
+)
 
 
 @dataclass
@@ -462,6 +475,7 @@ def case_file(case: Case, user: User) -> CaseFile:
         db.session.scalars(
             sa.select(Referral)
             .where(Referral.case_id == case.id)
+            .options(defaultload(Referral.service).load_only(ReferralService.name))
             .order_by(Referral.referred_on.desc(), Referral.id.desc())
         )
     )
@@ -469,6 +483,7 @@ def case_file(case: Case, user: User) -> CaseFile:
         db.session.scalars(
             sa.select(Appointment)
             .where(Appointment.case_id == case.id)
+            .options(defaultload(Appointment.staff).load_only(User.name))
             .order_by(Appointment.on_date.desc(), Appointment.starts_at.desc())
         )
     )
@@ -480,8 +495,17 @@ def case_file(case: Case, user: User) -> CaseFile:
     # Newest first; on the same day the desk's own entries before other parts' rows.
     merged.sort(key=lambda row: (row[1], row[0] == ""), reverse=True)
     # A person has few cases: fetch them by person, then keep those the user may see.
+    # Their number, status and desk are shown.
     others = db.session.scalars(
-        sa.select(Case).where(Case.person_id == case.person_id, Case.id != case.id).options(lazyload(Case.tracks))
+        sa.select(Case)
+        .where(Case.person_id == case.person_id, Case.id != case.id)
+        .options(
+            load_only(Case.reference, Case.status, Case.opened_on, Case.desk_id),
+            defaultload(Case.desk).load_only(Desk.name),
+            lazyload(Case.person),
+            lazyload(Case.operator),
+            lazyload(Case.tracks),
+        )
     )
     other_cases = sorted((c for c in others if c.can_view(user)), key=lambda c: (c.opened_on, c.id), reverse=True)
     timeline_rows = [(template, row) for template, _, row in merged]
