@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import format_date, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, selectinload
 
 from sportello.cases.models import Case
 from sportello.core import audit
@@ -578,6 +578,18 @@ def search_requests(user, filters: RequestFilters, *, page: int, per_page: int):
     return SlicePage(db.session, query, page, per_page)
 
 
+# The case page names the mediator of a request and of a session; it shows neither the desk
+# (the case's own) nor the funding project.
+CASE_REQUEST_OPTIONS = (
+    lazyload(MediationRequest.desk),
+    lazyload(MediationRequest.project),
+    defaultload(MediationRequest.mediator).load_only(Mediator.name),
+    joinedload(MediationRequest.session).options(
+        lazyload(MediationSession.project), defaultload(MediationSession.mediator).load_only(Mediator.name)
+    ),
+)
+
+
 def case_requests(case: Case) -> list[MediationRequest]:
     """A case's requests with their sessions, the latest first: one query per request to the
     app, shared by the case page's mediation panel and its timeline."""
@@ -587,7 +599,7 @@ def case_requests(case: Case) -> list[MediationRequest]:
             db.session.scalars(
                 sa.select(MediationRequest)
                 .where(MediationRequest.case_id == case.id)
-                .options(joinedload(MediationRequest.session))
+                .options(*CASE_REQUEST_OPTIONS)
                 .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
             ).unique()
         )
