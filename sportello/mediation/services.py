@@ -6,6 +6,7 @@ Services change the session and write the audit trail; the view commits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -578,32 +579,33 @@ def search_requests(user, filters: RequestFilters, *, page: int, per_page: int):
     return SlicePage(db.session, query, page, per_page)
 
 
-# The case page names the mediator of a request and of a session; it shows neither the desk
-# (the case's own) nor the funding project.
-CASE_REQUEST_OPTIONS = (
-    lazyload(MediationRequest.desk),
-    lazyload(MediationRequest.project),
-    defaultload(MediationRequest.mediator).load_only(Mediator.name),
-    joinedload(MediationRequest.session).options(
-        lazyload(MediationSession.project), defaultload(MediationSession.mediator).load_only(Mediator.name)
-    ),
-)
-
-
 def case_requests(case: Case) -> list[MediationRequest]:
     """A case's requests with their sessions, the latest first: one query per request to the
     app, shared by the case page's mediation panel and its timeline."""
     cache = g.setdefault("case_mediation_requests", {})
     if case.id not in cache:
-        cache[case.id] = list(
-            db.session.scalars(
-                sa.select(MediationRequest)
-                .where(MediationRequest.case_id == case.id)
-                .options(*CASE_REQUEST_OPTIONS)
-                .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
-            ).unique()
-        )
+        cache[case.id] = list(db.session.scalars(_case_requests_query(), {"case_id": case.id}).unique())
     return cache[case.id]
+
+
+@functools.cache
+def _case_requests_query() -> sa.Select:
+    """Built once, on first use: the case page runs it on every visit. The page names the
+    mediator of a request and of a session; it shows neither the desk (the case's own) nor the
+    funding project."""
+    return (
+        sa.select(MediationRequest)
+        .where(MediationRequest.case_id == sa.bindparam("case_id"))
+        .options(
+            lazyload(MediationRequest.desk),
+            lazyload(MediationRequest.project),
+            defaultload(MediationRequest.mediator).load_only(Mediator.name),
+            joinedload(MediationRequest.session).options(
+                lazyload(MediationSession.project), defaultload(MediationSession.mediator).load_only(Mediator.name)
+            ),
+        )
+        .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
+    )
 
 
 def case_mediation_panel(case: Case, user) -> dict[str, Any]:
