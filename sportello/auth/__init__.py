@@ -1,5 +1,7 @@
 """Users, desks (sportelli) and roles; login and account administration."""
 
+from functools import cache
+
 from flask import Flask
 
 
@@ -24,10 +26,18 @@ def _load_user(session_id: str):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    from sqlalchemy.orm import selectinload
-
-    # The signed-in user's desks scope almost every query of the request.
-    user = db.session.get(User, int(user_id), options=[selectinload(User.desks)])
+    user = db.session.get(User, int(user_id), options=_user_options())
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+@cache
+def _user_options() -> tuple:
+    """The signed-in user's desks scope almost every query of the request. Made once, on first
+    use: every request loads the user."""
+    from sqlalchemy.orm import selectinload
+
+    from sportello.auth.models import User
+
+    return (selectinload(User.desks),)

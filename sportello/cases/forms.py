@@ -84,6 +84,7 @@ class StatusForm(FlaskForm):
         _l("Reason for closing"),
         choices=select_choices([("", "—"), *CloseReason.choices()]),
         validators=[Optional()],
+        widget=LongSelect(),
     )
     on = DateField(_l("Date"), validators=[Optional(), NotInFuture()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), CLEAN], render_kw={"rows": 2})

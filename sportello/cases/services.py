@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -16,7 +17,7 @@ from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, load_only
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
@@ -92,8 +93,9 @@ def desks_for_new_case(user: User) -> list[Desk]:
     return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).order_by(Desk.name)))
 
 
-def _staff_query(desk_ids: set[int] | list[int], *columns: Any) -> sa.Select:
-    members = sa.select(user_desks.c.user_id).where(user_desks.c.desk_id.in_(list(desk_ids)))
+def _staff_query(*columns: Any) -> sa.Select:
+    """The staff of the desks given as the parameter "desk_ids"."""
+    members = sa.select(user_desks.c.user_id).where(user_desks.c.desk_id.in_(sa.bindparam("desk_ids", expanding=True)))
     return (
         sa.select(*columns)
         .where(User.id.in_(members), User.active.is_(True), User.role.in_((Role.OPERATOR, Role.COORDINATOR)))
@@ -103,13 +105,19 @@ def _staff_query(desk_ids: set[int] | list[int], *columns: Any) -> sa.Select:
 
 def staff_of(desk_ids: set[int] | list[int]) -> list[User]:
     """Active operators and coordinators of the given desks, by name."""
-    return list(db.session.scalars(_staff_query(desk_ids, User)))
+    return list(db.session.scalars(_staff_query(User), {"desk_ids": list(desk_ids)}))
 
 
 def staff_names(desk_ids: set[int] | list[int]) -> list[Any]:
     """The same people as ``staff_of``, as rows of ``id`` and ``name`` only: for the choices of a
     select, without loading whole accounts."""
-    return list(db.session.execute(_staff_query(desk_ids, User.id, User.name)))
+    return list(db.session.execute(_staff_names_query(), {"desk_ids": list(desk_ids)}))
+
+
+@cache
+def _staff_names_query() -> sa.Select:
+    """Built once, on first use: every case page lists its desk's staff."""
+    return _staff_query(User.id, User.name)
 
 
 def _check_staff(user_id: int | None, desk_id: int, field: str) -> None:
@@ -314,24 +322,37 @@ def complete_follow_up(intervention: Intervention) -> None:
 
 
 def timeline(case: Case) -> list[Intervention]:
-    return list(
-        db.session.scalars(
-            sa.select(Intervention)
-            .where(Intervention.case_id == case.id)
-            .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
-        )
+    return list(db.session.scalars(_timeline_query(), {"case_id": case.id}))
+
+
+@cache
+def _timeline_query() -> sa.Select:
+    return (
+        sa.select(Intervention)
+        .where(Intervention.case_id == sa.bindparam("case_id"))
+        .options(defaultload(Intervention.author).load_only(User.name))
+        .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
     )
 
 
 # ---- referrals --------------------------------------------------------------------------------
 
 
-def referral_services(include: int | None = None) -> list[ReferralService]:
-    """Active services, and the one already chosen even if since deactivated."""
-    condition = ReferralService.active.is_(True)
-    if include:
-        condition = sa.or_(condition, ReferralService.id == include)
-    return list(db.session.scalars(sa.select(ReferralService).where(condition).order_by(ReferralService.name)))
+def referral_services(include: int | None = None) -> list[Any]:
+    """Active services, and the one already chosen even if since deactivated, as rows of ``id``
+    and ``name``: for the choices of a select."""
+    return list(db.session.execute(_referral_services_query(), {"include": include or None}))
+
+
+@cache
+def _referral_services_query() -> sa.Select:
+    """Built once, on first use: every case page lists the services. An "include" of None
+    matches no service."""
+    return (
+        sa.select(ReferralService.id, ReferralService.name)
+        .where(sa.or_(ReferralService.active.is_(True), ReferralService.id == sa.bindparam("include")))
+        .order_by(ReferralService.name)
+    )
 
 
 def add_referral(case: Case, values: dict[str, Any]) -> Referral:
@@ -432,8 +453,18 @@ def _with_case(model: type) -> Any:
 # ---- the case page ----------------------------------------------------------------------------
 
 
-# The case page shows the tracks with their histories: two queries, whatever their number.
-CASE_PAGE_OPTIONS = (selectinload(Case.tracks).selectinload(Track.changes),)
+# The case page shows the person's names, the desk's name and the names of the staff who did
+# things: the other columns of those rows are not read (nor converted). A case has a few tracks
+# with a short history each: they come in the same query.
+CASE_PAGE_OPTIONS = (
+    defaultload(Case.person).options(
+        load_only(Person.given_names, Person.family_name, Person.given_names_original, Person.family_name_original),
+        lazyload(Person.desk),
+    ),
+    defaultload(Case.desk).load_only(Desk.name),
+    defaultload(Case.operator).load_only(User.name),
+    joinedload(Case.tracks).joinedload(Track.changes).defaultload(StageChange.changed_by).load_only(User.name),
+)
 
 
 @dataclass
@@ -451,27 +482,10 @@ class CaseFile:
 
 
 def case_file(case: Case, user: User) -> CaseFile:
-    goals = list(
-        db.session.scalars(
-            sa.select(Goal)
-            .where(Goal.case_id == case.id)
-            .order_by(Goal.status.in_(OPEN_GOALS).desc(), Goal.target_date.is_(None), Goal.target_date, Goal.id)
-        )
-    )
-    referrals = list(
-        db.session.scalars(
-            sa.select(Referral)
-            .where(Referral.case_id == case.id)
-            .order_by(Referral.referred_on.desc(), Referral.id.desc())
-        )
-    )
-    appointments = list(
-        db.session.scalars(
-            sa.select(Appointment)
-            .where(Appointment.case_id == case.id)
-            .order_by(Appointment.on_date.desc(), Appointment.starts_at.desc())
-        )
-    )
+    this_case = {"case_id": case.id}
+    goals = list(db.session.scalars(_goals_query(), this_case))
+    referrals = list(db.session.scalars(_referrals_query(), this_case))
+    appointments = list(db.session.scalars(_appointments_query(), this_case))
     entries = timeline(case)
     minutes = sum(e.minutes for e in entries)
     merged = [("", entry.occurred_on, entry) for entry in entries]
@@ -480,12 +494,59 @@ def case_file(case: Case, user: User) -> CaseFile:
     # Newest first; on the same day the desk's own entries before other parts' rows.
     merged.sort(key=lambda row: (row[1], row[0] == ""), reverse=True)
     # A person has few cases: fetch them by person, then keep those the user may see.
-    others = db.session.scalars(
-        sa.select(Case).where(Case.person_id == case.person_id, Case.id != case.id).options(lazyload(Case.tracks))
-    )
+    others = db.session.scalars(_other_cases_query(), {"person_id": case.person_id, **this_case})
     other_cases = sorted((c for c in others if c.can_view(user)), key=lambda c: (c.opened_on, c.id), reverse=True)
     timeline_rows = [(template, row) for template, _, row in merged]
     return CaseFile(case, goals, timeline_rows, referrals, appointments, other_cases, minutes)
+
+
+# The statements of the case page are built once, on first use (building one costs about as much
+# as running it), and take the case as the parameter "case_id".
+
+
+@cache
+def _goals_query() -> sa.Select:
+    return (
+        sa.select(Goal)
+        .where(Goal.case_id == sa.bindparam("case_id"))
+        .order_by(Goal.status.in_(OPEN_GOALS).desc(), Goal.target_date.is_(None), Goal.target_date, Goal.id)
+    )
+
+
+@cache
+def _referrals_query() -> sa.Select:
+    return (
+        sa.select(Referral)
+        .where(Referral.case_id == sa.bindparam("case_id"))
+        .options(defaultload(Referral.service).load_only(ReferralService.name))
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
+    )
+
+
+@cache
+def _appointments_query() -> sa.Select:
+    return (
+        sa.select(Appointment)
+        .where(Appointment.case_id == sa.bindparam("case_id"))
+        .options(defaultload(Appointment.staff).load_only(User.name))
+        .order_by(Appointment.on_date.desc(), Appointment.starts_at.desc())
+    )
+
+
+@cache
+def _other_cases_query() -> sa.Select:
+    """The person's other cases, with the number, status and desk the page shows."""
+    return (
+        sa.select(Case)
+        .where(Case.person_id == sa.bindparam("person_id"), Case.id != sa.bindparam("case_id"))
+        .options(
+            load_only(Case.reference, Case.status, Case.opened_on, Case.desk_id),
+            defaultload(Case.desk).load_only(Desk.name),
+            lazyload(Case.person),
+            lazyload(Case.operator),
+            lazyload(Case.tracks),
+        )
+    )
 
 
 def record_view(case: Case) -> None:

@@ -4,6 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from sportello.core.forms import form_field
     from sportello.core.views import bp
 
     app.register_blueprint(bp)
+    # The ``field`` of templates/macros/forms.html.
+    app.jinja_env.globals["form_field"] = form_field

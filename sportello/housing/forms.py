@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from sportello.core.forms import MoneyField, NoHiddenCharacters, NotInFuture, Within, select_choices
+from sportello.core.forms import LongSelect, MoneyField, NoHiddenCharacters, NotInFuture, Within, select_choices
 from sportello.housing.models import (
     CertificateStatus,
     ContractType,
@@ -169,7 +169,7 @@ class DecisionForm(FlaskForm):
 
 
 class SupportForm(FlaskForm):
-    kind = SelectField(_l("Measure"), choices=select_choices(SupportKind.choices()))
+    kind = SelectField(_l("Measure"), choices=select_choices(SupportKind.choices()), widget=LongSelect())
     amount = MoneyField(
         _l("Amount (€)"),
         validators=[

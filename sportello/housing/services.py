@@ -6,6 +6,7 @@ Services change the session and write the audit trail; the view commits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -112,36 +113,11 @@ ROW_KINDS = {"n": HousingNeed, "v": Viewing, "t": Tenancy, "c": SuitabilityCerti
 
 
 def _load(case: Case) -> CaseHousing:
-    """Every housing row of the case in one query: a spine of (kind, id, offer) over the five
-    tables, each table and the offer joined to it; their ``case`` and ``offer`` are set from it."""
-    no_offer = sa.cast(sa.null(), sa.Integer())
-    spine = sa.union_all(
-        sa.select(
-            sa.literal_column("'n'").label("kind"), HousingNeed.id.label("row_id"), no_offer.label("offer_id")
-        ).where(HousingNeed.case_id == case.id),
-        sa.select(sa.literal_column("'v'"), Viewing.id, Viewing.offer_id).where(Viewing.case_id == case.id),
-        sa.select(sa.literal_column("'t'"), Tenancy.id, Tenancy.offer_id).where(Tenancy.case_id == case.id),
-        sa.select(sa.literal_column("'c'"), SuitabilityCertificate.id, SuitabilityCertificate.offer_id).where(
-            SuitabilityCertificate.case_id == case.id
-        ),
-        sa.select(sa.literal_column("'s'"), RentSupport.id, no_offer).where(RentSupport.case_id == case.id),
-    ).subquery("spine")
-    query = sa.select(spine.c.kind, *ROW_KINDS.values(), HousingOffer).select_from(spine)
-    for kind, model in ROW_KINDS.items():
-        query = query.outerjoin(model, sa.and_(spine.c.kind == kind, model.id == spine.c.row_id))
-    query = query.outerjoin(HousingOffer, HousingOffer.id == spine.c.offer_id).options(
-        lazyload(HousingOffer.landlord),
-        lazyload(HousingNeed.case),
-        lazyload(Viewing.case),
-        lazyload(Viewing.offer),
-        lazyload(Tenancy.case),
-        lazyload(Tenancy.offer),
-        lazyload(SuitabilityCertificate.case),
-        lazyload(RentSupport.case),
-    )
+    """Every housing row of the case in one query (see ``_case_housing_query``); their ``case``
+    and ``offer`` are set from it."""
     result = CaseHousing(None)
     lists = {"v": result.viewings, "t": result.tenancies, "c": result.certificates, "s": result.supports}
-    for kind, *rows, offer in db.session.execute(query):
+    for kind, *rows, offer in db.session.execute(_case_housing_query(), {"case_id": case.id}):
         row = rows[list(ROW_KINDS).index(kind)]
         set_committed_value(row, "case", case)
         if kind == "n":
@@ -155,6 +131,39 @@ def _load(case: Case) -> CaseHousing:
     result.certificates.sort(key=lambda c: (c.requested_on, c.id), reverse=True)
     result.supports.sort(key=lambda s: (s.granted_on, s.id), reverse=True)
     return result
+
+
+@functools.cache
+def _case_housing_query() -> sa.Select:
+    """A spine of (kind, id, offer) over the five tables of the case given as the parameter
+    "case_id", each table and the offer joined to it. Built once, on first use: the case page
+    runs it on every visit."""
+    case_id = sa.bindparam("case_id")
+    no_offer = sa.cast(sa.null(), sa.Integer())
+    spine = sa.union_all(
+        sa.select(
+            sa.literal_column("'n'").label("kind"), HousingNeed.id.label("row_id"), no_offer.label("offer_id")
+        ).where(HousingNeed.case_id == case_id),
+        sa.select(sa.literal_column("'v'"), Viewing.id, Viewing.offer_id).where(Viewing.case_id == case_id),
+        sa.select(sa.literal_column("'t'"), Tenancy.id, Tenancy.offer_id).where(Tenancy.case_id == case_id),
+        sa.select(sa.literal_column("'c'"), SuitabilityCertificate.id, SuitabilityCertificate.offer_id).where(
+            SuitabilityCertificate.case_id == case_id
+        ),
+        sa.select(sa.literal_column("'s'"), RentSupport.id, no_offer).where(RentSupport.case_id == case_id),
+    ).subquery("spine")
+    query = sa.select(spine.c.kind, *ROW_KINDS.values(), HousingOffer).select_from(spine)
+    for kind, model in ROW_KINDS.items():
+        query = query.outerjoin(model, sa.and_(spine.c.kind == kind, model.id == spine.c.row_id))
+    return query.outerjoin(HousingOffer, HousingOffer.id == spine.c.offer_id).options(
+        lazyload(HousingOffer.landlord),
+        lazyload(HousingNeed.case),
+        lazyload(Viewing.case),
+        lazyload(Viewing.offer),
+        lazyload(Tenancy.case),
+        lazyload(Tenancy.offer),
+        lazyload(SuitabilityCertificate.case),
+        lazyload(RentSupport.case),
+    )
 
 
 def _forget(case: Case) -> None:

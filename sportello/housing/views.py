@@ -78,29 +78,32 @@ def _chosen_offer(form: Any) -> HousingOffer | None:
 
 def case_panel(case: Case, user) -> dict[str, Any]:
     """The housing panel of a case page: the need, viewings, contract, certificates, rent
-    support, with small forms to add to them. One query (``services.case_housing``)."""
+    support, with small forms to add to them. One query (``services.case_housing``). The forms
+    are built only when the panel shows them."""
     context = services.case_housing_panel(case, user)
-    if context["housing"].need is None:  # the panel then only offers to record the need
-        return context
     housing = context["housing"]
+    if housing.need is None or not context["can_edit"]:  # the need to record, or read only
+        return context
     offers = housing.offers
-    viewing_form = ViewingForm(formdata=None, prefix="viewing", on_date=today())
-    viewing_form.offer_id.choices = _offer_choices(offers, open_only=True)
-    tenancy_form = TenancyForm(formdata=None, prefix="tenancy", signed_on=today(), starts_on=today())
-    accepted = next(
-        (
-            v.offer
-            for v in housing.viewings
-            if v.offer.status is OfferStatus.RESERVED and v.outcome.value == "interested"
-        ),
-        None,
-    )
-    tenancy_form.offer_id.choices = _offer_choices(
-        [o for o in offers if o.status in (OfferStatus.AVAILABLE, OfferStatus.RESERVED)]
-    )
-    if accepted is not None:
-        tenancy_form.offer_id.data = accepted.id
-        tenancy_form.rent.data = accepted.rent
+    viewing_form = tenancy_form = None
+    if offers:
+        viewing_form = ViewingForm(formdata=None, prefix="viewing", on_date=today())
+        viewing_form.offer_id.choices = _offer_choices(offers, open_only=True)
+    open_offers = [o for o in offers if o.status in (OfferStatus.AVAILABLE, OfferStatus.RESERVED)]
+    if open_offers:
+        tenancy_form = TenancyForm(formdata=None, prefix="tenancy", signed_on=today(), starts_on=today())
+        tenancy_form.offer_id.choices = _offer_choices(open_offers)
+        accepted = next(
+            (
+                v.offer
+                for v in housing.viewings
+                if v.offer.status is OfferStatus.RESERVED and v.outcome.value == "interested"
+            ),
+            None,
+        )
+        if accepted is not None:
+            tenancy_form.offer_id.data = accepted.id
+            tenancy_form.rent.data = accepted.rent
     certificate_form = CertificateForm(
         formdata=None, prefix="certificate", **services.certificate_defaults(case, housing)
     )

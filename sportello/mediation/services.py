@@ -6,6 +6,7 @@ Services change the session and write the audit trail; the view commits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import format_date, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, selectinload
 
 from sportello.cases.models import Case
 from sportello.core import audit
@@ -583,15 +584,28 @@ def case_requests(case: Case) -> list[MediationRequest]:
     app, shared by the case page's mediation panel and its timeline."""
     cache = g.setdefault("case_mediation_requests", {})
     if case.id not in cache:
-        cache[case.id] = list(
-            db.session.scalars(
-                sa.select(MediationRequest)
-                .where(MediationRequest.case_id == case.id)
-                .options(joinedload(MediationRequest.session))
-                .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
-            ).unique()
-        )
+        cache[case.id] = list(db.session.scalars(_case_requests_query(), {"case_id": case.id}).unique())
     return cache[case.id]
+
+
+@functools.cache
+def _case_requests_query() -> sa.Select:
+    """Built once, on first use: the case page runs it on every visit. The page names the
+    mediator of a request and of a session; it shows neither the desk (the case's own) nor the
+    funding project."""
+    return (
+        sa.select(MediationRequest)
+        .where(MediationRequest.case_id == sa.bindparam("case_id"))
+        .options(
+            lazyload(MediationRequest.desk),
+            lazyload(MediationRequest.project),
+            defaultload(MediationRequest.mediator).load_only(Mediator.name),
+            joinedload(MediationRequest.session).options(
+                lazyload(MediationSession.project), defaultload(MediationSession.mediator).load_only(Mediator.name)
+            ),
+        )
+        .order_by(MediationRequest.on_date.desc(), MediationRequest.starts_at.desc())
+    )
 
 
 def case_mediation_panel(case: Case, user) -> dict[str, Any]:

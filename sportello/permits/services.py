@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import secrets
 import smtplib
@@ -229,14 +230,18 @@ def checklist_label(checklist: Checklist) -> str:
 
 
 def checklists_of(case: Case) -> list[Checklist]:
-    return list(
-        db.session.scalars(
-            sa.select(Checklist)
-            .where(Checklist.case_id == case.id)
-            # One query with the versions: the case page keeps its query count.
-            .options(joinedload(Checklist.procedure_version, innerjoin=True))
-            .order_by(Checklist.created_at.desc(), Checklist.id.desc())
-        )
+    return list(db.session.scalars(_checklists_query(), {"case_id": case.id}))
+
+
+@functools.cache
+def _checklists_query() -> sa.Select:
+    """Built once, on first use: the case page runs it on every visit."""
+    return (
+        sa.select(Checklist)
+        .where(Checklist.case_id == sa.bindparam("case_id"))
+        # One query with the versions: the case page keeps its query count.
+        .options(joinedload(Checklist.procedure_version, innerjoin=True))
+        .order_by(Checklist.created_at.desc(), Checklist.id.desc())
     )
 
 
