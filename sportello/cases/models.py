@@ -170,8 +170,9 @@ class CaseCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
-class _CasePart:
-    """Rows that belong to a case: visible and editable with it, audited under its desk."""
+class CasePart:
+    """Rows that belong to a case: visible and editable with it, audited under its desk. Other
+    parts use it for their own rows of a case."""
 
     case: Case
 
@@ -186,7 +187,7 @@ class _CasePart:
         return self.case.can_edit(user)
 
 
-class Track(_CasePart, db.Model):
+class Track(CasePart, db.Model):
     """A track (percorso) of a case, with its current stage."""
 
     __tablename__ = "case_tracks"
@@ -224,7 +225,7 @@ class StageChange(db.Model):
     changed_by = relationship("User", lazy="joined")
 
 
-class Goal(_CasePart, Timestamped, Versioned, db.Model):
+class Goal(CasePart, Timestamped, Versioned, db.Model):
     """A goal of the individual plan (progetto individualizzato)."""
 
     __tablename__ = "case_goals"
@@ -244,7 +245,7 @@ class Goal(_CasePart, Timestamped, Versioned, db.Model):
         return self.description[:80]
 
 
-class Intervention(_CasePart, Timestamped, db.Model):
+class Intervention(CasePart, Timestamped, db.Model):
     """An entry of the case timeline: something the desk did, and the follow-up it calls for."""
 
     __tablename__ = "case_interventions"
@@ -290,7 +291,7 @@ class ReferralService(Timestamped, db.Model):
         return None
 
 
-class Referral(_CasePart, Timestamped, Versioned, db.Model):
+class Referral(CasePart, Timestamped, Versioned, db.Model):
     """A referral (invio) of the person to an outside service, and what came of it."""
 
     __tablename__ = "case_referrals"
@@ -314,7 +315,7 @@ class Referral(_CasePart, Timestamped, Versioned, db.Model):
         return self.service.name
 
 
-class Appointment(_CasePart, Timestamped, Versioned, db.Model):
+class Appointment(CasePart, Timestamped, Versioned, db.Model):
     """An appointment with the person: at the desk or elsewhere, with whom, at what time
     (local time of the desk)."""
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportello.cases.models import Case
+from sportello.cases.models import Case, CasePart
 from sportello.core.model import LabelledEnum, Timestamped, Versioned
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -115,23 +115,7 @@ class SupportKind(LabelledEnum):
     MOVING = "moving", _l("Moving and furniture")
 
 
-class _CasePart:
-    """Rows of a case: visible and editable with it, audited under its desk."""
-
-    case: Case
-
-    @property
-    def audit_desk_id(self) -> int:
-        return self.case.desk_id
-
-    def can_view(self, user) -> bool:
-        return self.case.can_view(user)
-
-    def can_edit(self, user) -> bool:
-        return self.case.can_edit(user)
-
-
-class HousingNeed(_CasePart, Timestamped, Versioned, db.Model):
+class HousingNeed(CasePart, Timestamped, Versioned, db.Model):
     """What a case's household needs: size, current situation, budget, areas, rooms, urgency."""
 
     __tablename__ = "housing_needs"
@@ -264,7 +248,7 @@ class OfferRoom(db.Model):
     offer: Mapped[HousingOffer] = relationship(back_populates="rooms")
 
 
-class SuitabilityCertificate(_CasePart, Timestamped, Versioned, db.Model):
+class SuitabilityCertificate(CasePart, Timestamped, Versioned, db.Model):
     """A request to the municipality for the housing-suitability certificate (certificato di
     idoneità alloggiativa) of the home a case's household lives in or will live in."""
 
@@ -292,7 +276,7 @@ class SuitabilityCertificate(_CasePart, Timestamped, Versioned, db.Model):
         return f"{self.address}, {self.municipality}"
 
 
-class Viewing(_CasePart, Timestamped, Versioned, db.Model):
+class Viewing(CasePart, Timestamped, Versioned, db.Model):
     """A visit of an offered home by the household, and how it went."""
 
     __tablename__ = "housing_viewings"
@@ -314,7 +298,7 @@ class Viewing(_CasePart, Timestamped, Versioned, db.Model):
         return f"{self.on_date} {self.offer}"
 
 
-class Tenancy(_CasePart, Timestamped, Versioned, db.Model):
+class Tenancy(CasePart, Timestamped, Versioned, db.Model):
     """The contract an accepted offer became: type, start, rent."""
 
     __tablename__ = "housing_tenancies"
@@ -338,7 +322,7 @@ class Tenancy(_CasePart, Timestamped, Versioned, db.Model):
         return f"{self.contract_type.value} {self.starts_on}"
 
 
-class RentSupport(_CasePart, Timestamped, Versioned, db.Model):
+class RentSupport(CasePart, Timestamped, Versioned, db.Model):
     """A measure that helps a household pay for its home: a contribution, a deposit paid, a
     guarantee, with the amount, the dates and who pays."""
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportello.auth.models import User
-from sportello.cases.models import Case
+from sportello.cases.models import Case, CasePart
 from sportello.core.model import LabelledEnum, Timestamped, Versioned
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -176,22 +176,6 @@ class InternshipOutcome(LabelledEnum):
     COMPLETED = "completed", _l("Completed, not hired")
     LEFT = "left", _l("Interrupted by the intern")
     STOPPED = "stopped", _l("Interrupted by the host")
-
-
-class _CasePart:
-    """Rows of a case: visible and editable with it, audited under its desk."""
-
-    case: Case
-
-    @property
-    def audit_desk_id(self) -> int:
-        return self.case.desk_id
-
-    def can_view(self, user) -> bool:
-        return self.case.can_view(user)
-
-    def can_edit(self, user) -> bool:
-        return self.case.can_edit(user)
 
 
 class _Shared:
@@ -438,7 +422,7 @@ class JobOffer(_Shared, Timestamped, Versioned, db.Model):
         return self.status is OfferStatus.OPEN and (self.closes_on is None or self.closes_on >= on)
 
 
-class Referral(_CasePart, Timestamped, Versioned, db.Model):
+class Referral(CasePart, Timestamped, Versioned, db.Model):
     """A person put forward for an offer (candidatura), and how it went."""
 
     __tablename__ = "job_referrals"
@@ -466,7 +450,7 @@ class Referral(_CasePart, Timestamped, Versioned, db.Model):
         return f"{self.case.reference} → {self.offer}"
 
 
-class Internship(_CasePart, Timestamped, Versioned, db.Model):
+class Internship(CasePart, Timestamped, Versioned, db.Model):
     """A training internship (tirocinio extracurricolare) at a host organisation."""
 
     __tablename__ = "internships"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sportello.cases.models import Case, _CasePart
+from sportello.cases.models import Case, CasePart
 from sportello.core.model import LabelledEnum, Timestamped, UTCDateTime, Versioned, utcnow
 from sportello.extensions import db
 
@@ -145,7 +145,7 @@ class ChecklistStatus(LabelledEnum):
     CLOSED = "closed", _l("Closed")
 
 
-class Checklist(_CasePart, Timestamped, Versioned, db.Model):
+class Checklist(CasePart, Timestamped, Versioned, db.Model):
     """A person's document checklist for one procedure, made from one version of it."""
 
     __tablename__ = "checklists"
