@@ -22,6 +22,25 @@ class FieldErrors(Exception):
         self.errors = errors
 
 
+class ErrorList:
+    """Collects the field errors of one form so it shows all its problems at once; the first
+    message for a field is the one shown."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, field: str, message: Any) -> None:
+        self.append(FieldError(field, message))
+
+    def append(self, error: FieldError) -> None:
+        if not any(known.field == error.field for known in self.errors):
+            self.errors.append(error)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
+
+
 class RuleError(Exception):
     """A rule broken by the request as a whole; the view shows ``message`` at the top."""
 

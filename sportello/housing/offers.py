@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import phonenumbers
 import sqlalchemy as sa
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -21,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
-from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.exceptions import ErrorList, FieldError
 from sportello.core.forms import today
 from sportello.core.model import utcnow
 from sportello.extensions import db
@@ -37,7 +36,7 @@ from sportello.housing.models import (
     Tenancy,
     Viewing,
 )
-from sportello.people.services import normalise_phone
+from sportello.people.services import clean_phone
 
 # What no real home has: beyond these the figures were mistyped.
 MAX_RENT = Decimal("20000")
@@ -60,7 +59,6 @@ FLOOR_RANGE = _l("The floor goes from -2 (basement) to 100.")
 TOO_MANY_ROOMS = _l("At most 30 rooms.")
 ROOM_TOO_LARGE = _l("A room cannot be larger than the whole floor area.")
 DATE_TOO_FAR = _l("Enter a date within five years of today.")
-BAD_PHONE = _l("This phone number is not valid. For a foreign number, start with + and the country code.")
 
 
 def rooms_too_large(total: Decimal) -> Any:
@@ -73,20 +71,6 @@ def rooms_too_large(total: Decimal) -> Any:
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-class _Errors:
-    """Collects field errors so a form shows all its problems at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, message: Any) -> None:
-        self.errors.append(FieldError(field, message))
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise FieldErrors(self.errors)
 
 
 # ---- owners ----------------------------------------------------------------------------------
@@ -136,7 +120,7 @@ LANDLORD_FIELDS = ("name", "kind", "phone", "email", "municipality", "notes", "a
 def clean_landlord_values(values: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise what the owner form sent. Raises FieldErrors."""
     values = dict(values)
-    errors = _Errors()
+    errors = ErrorList()
     for name in ("name", "municipality", "notes"):
         values[name] = (values.get(name) or "").strip()
     if not values["name"]:
@@ -146,13 +130,10 @@ def clean_landlord_values(values: dict[str, Any]) -> dict[str, Any]:
         errors.add("kind", _l("Choose the kind of owner."))
     else:
         values["kind"] = OfferKind(kind)
-    phone = (values.get("phone") or "").strip()
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except phonenumbers.NumberParseException:
-            errors.add("phone", BAD_PHONE)
-    values["phone"] = phone
+    try:
+        values["phone"] = clean_phone(values.get("phone"))
+    except FieldError as error:
+        errors.append(error)
     values["email"] = (values.get("email") or "").strip().lower()
     values["active"] = bool(values.get("active"))
     errors.raise_any()
@@ -298,7 +279,7 @@ def count_bedrooms(rooms: Iterable[tuple[Any, Decimal]], *, studio: bool = False
     )
 
 
-def _check_range(errors: _Errors, name: str, value, low, high, message, *, low_open: bool = False) -> None:
+def _check_range(errors: ErrorList, name: str, value, low, high, message, *, low_open: bool = False) -> None:
     if value is None:
         return
     if (value <= low if low_open else value < low) or value > high:
@@ -309,7 +290,7 @@ def clean_offer_values(values: dict[str, Any], offer: HousingOffer | None = None
     """Check and normalise what the offer form sent. ``rooms`` are ``(kind, area)`` pairs.
     Raises FieldErrors with every problem found."""
     values = dict(values)
-    errors = _Errors()
+    errors = ErrorList()
     for name in ("address", "municipality"):
         values[name] = " ".join((values.get(name) or "").split())
     values["notes"] = (values.get("notes") or "").strip()

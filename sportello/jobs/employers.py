@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import phonenumbers
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, defaultload, lazyload
@@ -26,7 +25,7 @@ from sportello.cases.models import Case
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
-from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.exceptions import ErrorList, FieldError
 from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -39,12 +38,12 @@ from sportello.jobs.models import (
     Hours,
     Internship,
     JobOffer,
+    JobReferral,
     OfferStatus,
-    Referral,
     Sector,
 )
 from sportello.jobs.places import PROVINCE_CODE, municipality_key
-from sportello.people.services import normalise_phone
+from sportello.people.services import clean_phone
 
 # Working time in Italy (d.lgs. 66/2003): the normal week is 40 hours (art. 3), collective
 # agreements may set it lower, and the average week may not exceed 48 hours with overtime (art. 4).
@@ -61,7 +60,6 @@ CLOSING_SOON_DAYS = 14
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 80
 
-BAD_PHONE = _l("This phone number is not valid. For a foreign number, start with + and the country code.")
 BAD_TAX_NUMBER = _l(
     "Enter the 11-digit VAT number (partita IVA) or the 16-character tax code (codice fiscale) of the business."
 )
@@ -84,21 +82,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-class _Errors:
-    """Collects field errors so a form shows all its problems at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, message: Any) -> None:
-        self.errors.append(FieldError(field, message))
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise FieldErrors(self.errors)
-
-
-def _enum(errors: _Errors, values: dict[str, Any], name: str, enum: type, message: Any, *, optional=False) -> None:
+def _enum(errors: ErrorList, values: dict[str, Any], name: str, enum: type, message: Any, *, optional=False) -> None:
     value = values.get(name)
     if isinstance(value, enum):
         return
@@ -198,7 +182,7 @@ def clean_tax_number(raw: str) -> str:
 def clean_employer_values(values: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise what the employer form sent. Raises FieldErrors."""
     values = dict(values)
-    errors = _Errors()
+    errors = ErrorList()
     for name in ("name", "contact_name", "address", "municipality"):
         values[name] = " ".join((values.get(name) or "").split())
     values["notes"] = (values.get("notes") or "").strip()
@@ -208,14 +192,11 @@ def clean_employer_values(values: dict[str, Any]) -> dict[str, Any]:
     try:
         values["tax_number"] = clean_tax_number(values.get("tax_number") or "")
     except FieldError as error:
-        errors.errors.append(error)
-    phone = (values.get("phone") or "").strip()
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except phonenumbers.NumberParseException:
-            errors.add("phone", BAD_PHONE)
-    values["phone"] = phone
+        errors.append(error)
+    try:
+        values["phone"] = clean_phone(values.get("phone"))
+    except FieldError as error:
+        errors.append(error)
     values["email"] = (values.get("email") or "").strip().lower()
     values["active"] = bool(values.get("active"))
     errors.raise_any()
@@ -374,7 +355,7 @@ def clean_skills(text: str) -> tuple[str, Any]:
     return "\n".join(lines), None
 
 
-def check_weekly_hours(errors: _Errors, hours: Hours | None, weekly: int | None) -> None:
+def check_weekly_hours(errors: ErrorList, hours: Hours | None, weekly: int | None) -> None:
     if weekly is None:
         return
     if not 1 <= weekly <= MAX_WEEKLY_HOURS:
@@ -389,7 +370,7 @@ def clean_offer_values(values: dict[str, Any], offer: JobOffer | None = None) ->
     """Check and normalise what the offer form sent; ``offer`` is the one edited (None for a new
     one). Raises FieldErrors with every problem found."""
     values = dict(values)
-    errors = _Errors()
+    errors = ErrorList()
     for name in ("title", "municipality"):
         values[name] = " ".join((values.get(name) or "").split())
     for name in ("requirements", "description"):
@@ -468,14 +449,14 @@ def change_offer_status(offer: JobOffer, status: Any, *, version: Any) -> None:
     audit.record(Action.UPDATE, offer)
 
 
-def offer_referrals(offer: JobOffer) -> list[Referral]:
+def offer_referrals(offer: JobOffer) -> list[JobReferral]:
     """The people put forward for ``offer`` with their cases and people, latest first: one
     query. Show a case's details only to who may see the case (``referral.can_view(user)``)."""
     return list(
         db.session.scalars(
-            sa.select(Referral)
-            .options(lazyload(Referral.offer), defaultload(Referral.case).lazyload(Case.tracks))
-            .where(Referral.offer_id == offer.id)
-            .order_by(Referral.status_on.desc(), Referral.id.desc())
+            sa.select(JobReferral)
+            .options(lazyload(JobReferral.offer), defaultload(JobReferral.case).lazyload(Case.tracks))
+            .where(JobReferral.offer_id == offer.id)
+            .order_by(JobReferral.status_on.desc(), JobReferral.id.desc())
         )
     )

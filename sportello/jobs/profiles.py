@@ -26,7 +26,7 @@ from sportello.cases.models import Case, CaseStatus
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
-from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.exceptions import ErrorList
 from sportello.core.forms import has_hidden_characters, today
 from sportello.core.languages import SPOKEN_LANGUAGES, is_country
 from sportello.core.model import utcnow
@@ -94,22 +94,7 @@ def year_range_message() -> Any:
     return _l("Enter a year from 1940 to %(year)s.", year=today().year)
 
 
-class _Errors:
-    """Collects field errors so a form shows all its problems at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, message: Any) -> None:
-        if not any(error.field == field for error in self.errors):
-            self.errors.append(FieldError(field, message))
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise FieldErrors(self.errors)
-
-
-def _choice(errors: _Errors, field: str, enum: type, value: Any, message: Any, *, optional: bool = False):
+def _choice(errors: ErrorList, field: str, enum: type, value: Any, message: Any, *, optional: bool = False):
     """The member of ``enum`` whose value is ``value`` (a member is taken as it is); None for an
     empty optional value; otherwise ``message`` at the field."""
     if isinstance(value, enum):
@@ -122,7 +107,7 @@ def _choice(errors: _Errors, field: str, enum: type, value: Any, message: Any, *
     return None
 
 
-def _text(errors: _Errors, field: str, value: Any, limit: int, *, one_line: bool = True) -> str:
+def _text(errors: ErrorList, field: str, value: Any, limit: int, *, one_line: bool = True) -> str:
     raw = str(value or "")
     if has_hidden_characters(raw):
         errors.add(field, HIDDEN)
@@ -132,7 +117,7 @@ def _text(errors: _Errors, field: str, value: Any, limit: int, *, one_line: bool
     return text
 
 
-def _past_date(errors: _Errors, field: str, value: date | None) -> date | None:
+def _past_date(errors: ErrorList, field: str, value: date | None) -> date | None:
     if value is None:
         return None
     if value > today():
@@ -142,7 +127,7 @@ def _past_date(errors: _Errors, field: str, value: date | None) -> date | None:
     return value
 
 
-def _year(errors: _Errors, field: str, value: Any) -> int | None:
+def _year(errors: ErrorList, field: str, value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -325,7 +310,7 @@ def clean_profile_values(values: dict[str, Any]) -> dict[str, Any]:
 
     ``licences`` and ``sectors`` are lists of codes; they come back as the stored " B C " text
     and a list of sector values, in the order of their enumerations."""
-    errors = _Errors()
+    errors = ErrorList()
     out: dict[str, Any] = {}
     out["italian_level"] = _choice(
         errors, "italian_level", Cefr, values.get("italian_level"), CHOOSE_LEVEL, optional=True
@@ -408,7 +393,7 @@ def _record_row(profile: SkillsProfile, field: str, old: str | None, new: str | 
     audit.record(Action.UPDATE, profile, {field: [old, new]})
 
 
-def _country(errors: _Errors, field: str, value: Any) -> str:
+def _country(errors: ErrorList, field: str, value: Any) -> str:
     code = str(value or "").strip().upper()
     if code and not is_country(code):
         errors.add(field, CHOOSE_COUNTRY)
@@ -419,7 +404,7 @@ EDUCATION_FIELDS = ("level", "title", "country", "year", "recognition")
 
 
 def clean_education_values(values: dict[str, Any]) -> dict[str, Any]:
-    errors = _Errors()
+    errors = ErrorList()
     out: dict[str, Any] = {}
     out["level"] = _choice(errors, "level", EducationLevel, values.get("level"), CHOOSE_EDUCATION)
     out["title"] = _text(errors, "title", values.get("title"), MAX_TITLE)
@@ -470,7 +455,7 @@ EXPERIENCE_FIELDS = ("role", "sector", "country", "employer", "years", "until_ye
 
 def clean_experience_values(values: dict[str, Any]) -> dict[str, Any]:
     """``ongoing`` true means the person still works there: no year it ended."""
-    errors = _Errors()
+    errors = ErrorList()
     out: dict[str, Any] = {}
     out["role"] = _text(errors, "role", values.get("role"), MAX_ROLE)
     if not out["role"]:
@@ -538,7 +523,7 @@ def clean_language_values(
 ) -> dict[str, Any]:
     """A language other than Italian, not yet in the profile, as mother tongue or at a CEFR
     level. When ``editing`` a row, its language stays."""
-    errors = _Errors()
+    errors = ErrorList()
     out: dict[str, Any] = {}
     if editing is not None:
         out["language"] = editing.language

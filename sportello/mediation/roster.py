@@ -13,7 +13,6 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-import phonenumbers
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,7 +41,7 @@ from sportello.mediation.models import (
     Setting,
 )
 from sportello.people.models import LanguageLevel
-from sportello.people.services import normalise_phone
+from sportello.people.services import clean_phone
 
 MAX_HOURLY_RATE = Decimal("500")
 # The longest absence recorded at once, both ends included.
@@ -202,18 +201,10 @@ def clean_mediator_values(values: dict[str, Any], mediator: Mediator | None) -> 
     if not values["name"]:
         errors.append(FieldError("name", _l("Enter the mediator's name.")))
     check(_check_account, values.get("user_id"), mediator)
-    phone = (values.get("phone") or "").strip()
-    if phone:
-        try:
-            phone = normalise_phone(phone)
-        except phonenumbers.NumberParseException:
-            errors.append(
-                FieldError(
-                    "phone",
-                    _l("This phone number is not valid. For a foreign number, start with + and the country code."),
-                )
-            )
-    values["phone"] = phone
+    try:
+        values["phone"] = clean_phone(values.get("phone"))
+    except FieldError as error:
+        errors.append(error)
     values["email"] = (values.get("email") or "").strip().lower()
     rate = values.get("hourly_rate")
     if rate is None:

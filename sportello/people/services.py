@@ -90,12 +90,27 @@ RENEWAL_LATE_DAYS = 60
 # ---- checking and normalising what was typed --------------------------------------------------
 
 
+BAD_PHONE = _l("This phone number is not valid. For a foreign number, start with + and the country code.")
+
+
 def normalise_phone(raw: str) -> str:
     """E.164 ("+393331234567"); numbers without a country code are read as Italian."""
     number = phonenumbers.parse(raw, "IT")
     if not phonenumbers.is_valid_number(number):
         raise phonenumbers.NumberParseException(phonenumbers.NumberParseException.NOT_A_NUMBER, "invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_phone(raw: str | None, field: str = "phone") -> str:
+    """An optional phone number as typed on a form: "" when left blank, else in E.164. A number
+    that is not one raises FieldError at ``field``, with the message every form shows."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return normalise_phone(raw)
+    except phonenumbers.NumberParseException:
+        raise FieldError(field, BAD_PHONE) from None
 
 
 def is_valid_fiscal_code(code: str) -> bool:
@@ -129,17 +144,10 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
         errors.append(FieldError("fiscal_code", _l("This codice fiscale is not valid: check its 16 characters.")))
     values["fiscal_code"] = code
 
-    phone = values.get("phone") or ""
-    if phone:
-        try:
-            values["phone"] = normalise_phone(phone)
-        except phonenumbers.NumberParseException:
-            errors.append(
-                FieldError(
-                    "phone",
-                    _l("This phone number is not valid. For a foreign number, start with + and the country code."),
-                )
-            )
+    try:
+        values["phone"] = clean_phone(values.get("phone"))
+    except FieldError as error:
+        errors.append(error)
     values["email"] = (values.get("email") or "").lower()
 
     if values.get("arrival_date") and birth and values["arrival_date"] < birth:

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from sportello.core.audit import Action, AuditEntry
+from sportello.core.exceptions import FieldErrors
 from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.housing import offers
@@ -336,7 +337,7 @@ def test_the_service_refuses_what_the_form_would(app, db):
         "landlord_id": 999999,
         "floor": 200,
     }
-    with app.test_request_context("/?lang=en"), pytest.raises(offers.FieldErrors) as caught:
+    with app.test_request_context("/?lang=en"), pytest.raises(FieldErrors) as caught:
         offers.clean_offer_values(values)
     fields = {error.field for error in caught.value.errors}
     assert fields == {"rooms", "landlord_id", "floor"}

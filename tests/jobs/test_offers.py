@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from sportello.core.audit import Action
+from sportello.core.exceptions import FieldErrors
 from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.jobs import employers
@@ -163,7 +164,7 @@ def test_the_service_refuses_a_level_that_does_not_exist(app, db, make_employer)
     employer = make_employer()
     values = offer_data(employer, employer_id=employer.id, positions=1, weekly_hours=40, min_italian="D1")
     values["closes_on"] = None
-    with app.test_request_context(), pytest.raises(employers.FieldErrors) as problem:
+    with app.test_request_context(), pytest.raises(FieldErrors) as problem:
         employers.clean_offer_values(values)
     assert [(error.field, str(error.message)) for error in problem.value.errors] == [
         ("min_italian", str(employers.NO_SUCH_LEVEL))

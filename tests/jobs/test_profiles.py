@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from sportello.cases.models import CaseStatus
 from sportello.core.audit import Action
+from sportello.core.exceptions import FieldErrors
 from sportello.core.forms import today
 from sportello.core.roles import Role
 from sportello.jobs import profiles
@@ -234,7 +235,7 @@ def test_bad_profile_input_is_refused_at_the_field(client, login_as, db, profile
 
 def test_service_refuses_what_the_form_cannot_check(app, db, profile):
     with app.test_request_context():
-        with pytest.raises(profiles.FieldErrors) as caught:
+        with pytest.raises(FieldErrors) as caught:
             profiles.clean_profile_values(
                 {"hours": Hours.EITHER, "travel": "province", "notes": "a\x1fb", "municipality": "x" * 200}
             )
