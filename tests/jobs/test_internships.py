@@ -254,12 +254,14 @@ def test_starting_an_internship_moves_the_person_to_the_internship_stage(
 
 def test_an_internship_cannot_start_before_its_start_date(client, login_as, db, case, host):
     login_as(Role.OPERATOR, language="en")
+    starts = today() + timedelta(days=10)
     internship = make_internship(
-        db, case, host, status=InternshipStatus.PLANNED, starts_on=date(2026, 12, 1), ends_on=date(2027, 3, 1)
+        db, case, host, status=InternshipStatus.PLANNED, starts_on=starts, ends_on=starts + timedelta(days=90)
     )
     db.session.commit()
     response = client.post(f"{BASE}/{internship.id}/start", data={"version": str(internship.version)})
-    assert response.status_code == 422 and "This internship starts on Dec 1, 2026" in text_of(response)
+    shown = f"{starts:%b} {starts.day}, {starts.year}"
+    assert response.status_code == 422 and f"This internship starts on {shown}" in text_of(response)
     db.session.refresh(internship)
     assert internship.status is InternshipStatus.PLANNED
 
