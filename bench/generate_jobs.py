@@ -25,10 +25,10 @@ from sportello.jobs.models import (
     Internship,
     InternshipStatus,
     JobOffer,
+    JobReferral,
     JobStage,
     OfferStatus,
     ProfileSector,
-    Referral,
     ReferralStatus,
     Sector,
     SkillsProfile,
@@ -286,7 +286,7 @@ def generate_jobs(rng: random.Random, offers: int, people: int, *, referrals: in
             }
         )
     for start in range(0, len(referral_rows), BATCH):
-        db.session.execute(sa.insert(Referral), referral_rows[start : start + BATCH])
+        db.session.execute(sa.insert(JobReferral), referral_rows[start : start + BATCH])
 
     internship_rows = []
     for case_id in rng.sample(case_ids, k=min(len(case_ids), internships)):

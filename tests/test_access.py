@@ -618,7 +618,7 @@ def make_job_rows(db, case_id: int) -> dict[str, int]:
     )
     case = db.session.get(Case, case_id)
     profile = j.SkillsProfile(person_id=case.person_id, municipality="Ravenna", municipality_key="ravenna")
-    referral = j.Referral(case_id=case_id, offer=offer, status_on=date(2026, 1, 10))
+    referral = j.JobReferral(case_id=case_id, offer=offer, status_on=date(2026, 1, 10))
     db.session.add_all([employer, offer, internship, profile, referral])
     db.session.flush()
     return {

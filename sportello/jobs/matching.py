@@ -38,10 +38,10 @@ from sportello.jobs.models import (
     Experience,
     Hours,
     JobOffer,
+    JobReferral,
     JobStage,
     OfferStatus,
     ProfileSector,
-    Referral,
     ReferralStatus,
     SkillsProfile,
     Travel,
@@ -225,8 +225,8 @@ def offers_for(profile: SkillsProfile, user, on: date, *, case: Case | None = No
         .order_by(ranked.c.sector_rank, *_closing_order())
     )
     if case is not None:
-        query = query.add_columns(Referral.id, Referral.status).outerjoin(
-            Referral, sa.and_(Referral.offer_id == JobOffer.id, Referral.case_id == case.id)
+        query = query.add_columns(JobReferral.id, JobReferral.status).outerjoin(
+            JobReferral, sa.and_(JobReferral.offer_id == JobOffer.id, JobReferral.case_id == case.id)
         )
     else:
         query = query.add_columns(sa.null(), sa.null())
@@ -349,8 +349,10 @@ def _cases_to_refer_from(
     # if at one of the user's desks: asked of the database, the desk would lure it into reading
     # every case of the desk.
     query = (
-        sa.select(Case.id, Case.person_id, Case.desk_id, Case.reference, Case.opened_on, Referral.id, Referral.status)
-        .outerjoin(Referral, sa.and_(Referral.case_id == Case.id, Referral.offer_id == offer.id))
+        sa.select(
+            Case.id, Case.person_id, Case.desk_id, Case.reference, Case.opened_on, JobReferral.id, JobReferral.status
+        )
+        .outerjoin(JobReferral, sa.and_(JobReferral.case_id == Case.id, JobReferral.offer_id == offer.id))
         .where(Case.person_id.in_(person_ids), Case.status.in_(ACTIVE_CASES))
     )
     desk_ids = None if user.role is Role.ADMIN else user.desk_ids

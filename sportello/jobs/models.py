@@ -422,7 +422,7 @@ class JobOffer(_Shared, Timestamped, Versioned, db.Model):
         return self.status is OfferStatus.OPEN and (self.closes_on is None or self.closes_on >= on)
 
 
-class Referral(CasePart, Timestamped, Versioned, db.Model):
+class JobReferral(CasePart, Timestamped, Versioned, db.Model):
     """A person put forward for an offer (candidatura), and how it went."""
 
     __tablename__ = "job_referrals"

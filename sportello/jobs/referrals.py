@@ -36,9 +36,9 @@ from sportello.jobs.models import (
     ContractType,
     Internship,
     JobOffer,
+    JobReferral,
     JobStage,
     OfferStatus,
-    Referral,
     ReferralStatus,
     SkillsProfile,
 )
@@ -76,7 +76,7 @@ class ProfileLine:
 @dataclass
 class CaseJobs:
     profile: ProfileLine | None
-    referrals: list[Referral] = field(default_factory=list)
+    referrals: list[JobReferral] = field(default_factory=list)
     internships: list[Internship] = field(default_factory=list)
 
 
@@ -98,10 +98,10 @@ def _load(case: Case) -> CaseJobs:
     result = CaseJobs(ProfileLine(*row) if row is not None else None)
     result.referrals = list(
         db.session.scalars(
-            sa.select(Referral)
-            .where(Referral.case_id == case.id)
-            .options(lazyload(Referral.case))
-            .order_by(Referral.status_on.desc(), Referral.id.desc())
+            sa.select(JobReferral)
+            .where(JobReferral.case_id == case.id)
+            .options(lazyload(JobReferral.case))
+            .order_by(JobReferral.status_on.desc(), JobReferral.id.desc())
         )
     )
     result.internships = list(
@@ -131,7 +131,7 @@ class TimelineReferral:
     """A referral on the case's timeline: the day it was made, and its latest status."""
 
     on_date: date
-    referral: Referral
+    referral: JobReferral
     made: bool
 
 
@@ -180,7 +180,7 @@ def check_offer_takes_referrals(offer: JobOffer, on: date) -> None:
         )
 
 
-def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = None) -> Referral:
+def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = None) -> JobReferral:
     """Put the case's person forward for ``offer``. The case gets a work track if it has none;
     the person's job stage moves to "put forward"."""
     on = on or today()
@@ -189,11 +189,11 @@ def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = 
         raise RuleError(_l("Choose an offer."))
     check_offer_takes_referrals(offer, on)
     already = db.session.scalar(
-        sa.select(Referral.id).where(Referral.case_id == case.id, Referral.offer_id == offer.id)
+        sa.select(JobReferral.id).where(JobReferral.case_id == case.id, JobReferral.offer_id == offer.id)
     )
     if already is not None:
         raise RuleError(_l("This case was already put forward for this offer."))
-    referral = Referral(
+    referral = JobReferral(
         case=case, case_id=case.id, offer=offer, offer_id=offer.id, status=ReferralStatus.PROPOSED, status_on=on
     )
     try:
@@ -212,7 +212,7 @@ def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = 
 # ---- following a referral -----------------------------------------------------------------------
 
 
-def _check(referral: Referral, values: dict[str, Any], on: date) -> ReferralStatus:
+def _check(referral: JobReferral, values: dict[str, Any], on: date) -> ReferralStatus:
     errors = []
     try:
         status = ReferralStatus(values.get("status"))
@@ -253,7 +253,9 @@ def _check(referral: Referral, values: dict[str, Any], on: date) -> ReferralStat
     return status
 
 
-def update_referral(referral: Referral, values: dict[str, Any], user, *, version: Any, on: date | None = None) -> None:
+def update_referral(
+    referral: JobReferral, values: dict[str, Any], user, *, version: Any, on: date | None = None
+) -> None:
     """A new status of the referral, with its date and note. A hire takes a place of the offer
     (filling it when the last is taken) and completes the case's work track; undoing a hire gives
     the place back. The person's job stage follows."""
@@ -286,7 +288,7 @@ def update_referral(referral: Referral, values: dict[str, Any], user, *, version
     _forget(referral.case_id)
 
 
-def _hired(referral: Referral, user) -> None:
+def _hired(referral: JobReferral, user) -> None:
     offer = referral.offer
     offer.hired_count += 1
     if offer.hired_count >= offer.positions and offer.status is OfferStatus.OPEN:
@@ -303,7 +305,7 @@ def _hired(referral: Referral, user) -> None:
         case_services.change_stage(track, TrackStage.COMPLETED, note, user)
 
 
-def _hire_undone(referral: Referral, user) -> None:
+def _hire_undone(referral: JobReferral, user) -> None:
     offer = referral.offer
     offer.hired_count = max(0, offer.hired_count - 1)
     if offer.status is OfferStatus.FILLED and offer.hired_count < offer.positions:
@@ -311,11 +313,11 @@ def _hire_undone(referral: Referral, user) -> None:
     audit.record(Action.UPDATE, offer)
     track = employment_track(referral.case)
     other_hire = db.session.scalar(
-        sa.select(Referral.id)
+        sa.select(JobReferral.id)
         .where(
-            Referral.case_id == referral.case_id,
-            Referral.id != referral.id,
-            Referral.status == ReferralStatus.HIRED,
+            JobReferral.case_id == referral.case_id,
+            JobReferral.id != referral.id,
+            JobReferral.status == ReferralStatus.HIRED,
         )
         .limit(1)
     )
@@ -333,7 +335,7 @@ class PermitSuggestion:
     title: Any
 
 
-def permit_suggestion(referral: Referral) -> PermitSuggestion | None:
+def permit_suggestion(referral: JobReferral) -> PermitSuggestion | None:
     """After a hire: the permit procedure the person's current permit calls for, if any."""
     if referral.status is not ReferralStatus.HIRED:
         return None

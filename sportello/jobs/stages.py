@@ -20,8 +20,8 @@ from sportello.jobs.models import (
     Internship,
     InternshipOutcome,
     InternshipStatus,
+    JobReferral,
     JobStage,
-    Referral,
     ReferralStatus,
     SkillsProfile,
 )
@@ -32,13 +32,13 @@ def stage_for(profile: SkillsProfile, on: date | None = None) -> JobStage:
     person_cases = sa.select(Case.id).where(Case.person_id == profile.person_id)
     statuses = set(
         db.session.scalars(
-            sa.select(Referral.status)
-            .where(Referral.case_id.in_(person_cases))
+            sa.select(JobReferral.status)
+            .where(JobReferral.case_id.in_(person_cases))
             .where(
                 sa.or_(
-                    Referral.status != ReferralStatus.HIRED,
-                    Referral.ends_on.is_(None),
-                    Referral.ends_on >= on,
+                    JobReferral.status != ReferralStatus.HIRED,
+                    JobReferral.ends_on.is_(None),
+                    JobReferral.ends_on >= on,
                 )
             )
             .distinct()

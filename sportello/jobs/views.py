@@ -24,7 +24,7 @@ from sportello.extensions import db
 from sportello.jobs import board as board_service
 from sportello.jobs import matching, referrals
 from sportello.jobs.forms import BoardFilterForm, ReferCaseForm, ReferOfferForm, ReferralForm
-from sportello.jobs.models import STAFF_ROLES, JobOffer, JobStage, Referral, ReferralStatus, SkillsProfile
+from sportello.jobs.models import STAFF_ROLES, JobOffer, JobReferral, JobStage, ReferralStatus, SkillsProfile
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -41,10 +41,9 @@ def register(app: Flask) -> None:
     add_nav_entry(app, NavEntry("jobs", _l("Work"), "jobs.board", frozenset(STAFF_ROLES), "/jobs"))
     add_case_panel(app, "jobs/_case_panel.html", referrals.case_jobs_panel)
     add_timeline_source(app, "jobs/_timeline_referral.html", referrals.case_timeline_referrals)
-    # The record type keeps the title of the cases' referrals it shares a class name with.
     audit.register_labels(
-        "Referral",
-        _l("Referral"),
+        "JobReferral",
+        _l("Referral to a job offer"),
         models.REFERRAL_FIELDS,
         {"status": models.ReferralStatus, "contract_type": models.ContractType},
     )
@@ -221,7 +220,7 @@ def refer_case(offer_id: int):
 # ---- following a referral -----------------------------------------------------------------------
 
 
-def _referral_form(referral: Referral, **kwargs) -> ReferralForm:
+def _referral_form(referral: JobReferral, **kwargs) -> ReferralForm:
     form = ReferralForm(obj=referral, **kwargs)
     if request.method == "GET" or "formdata" in kwargs:
         form.status.data = referral.status.value
@@ -236,7 +235,7 @@ def _referral_values(form: ReferralForm) -> dict[str, Any]:
 @bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
 @require_roles(*STAFF_ROLES)
 def referral(referral_id: int):
-    referral = get_visible_or_404(Referral, referral_id, edit=True)
+    referral = get_visible_or_404(JobReferral, referral_id, edit=True)
     was_hired = referral.status is ReferralStatus.HIRED
     form = _referral_form(referral)
     if request.method == "GET":

@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe."""
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -27,3 +29,44 @@ def test_database_is_at_the_latest_revision(app, db):
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
     current = MigrationContext.configure(db.session.connection()).get_current_heads()
     assert set(current) == set(script.get_heads())
+
+
+def test_job_referrals_in_the_audit_trail_get_their_own_record_type(tmp_path):
+    """Entries recorded as "Referral" before job referrals had their own class name are told
+    apart by their fields; a case's referral to a service keeps its type, both ways."""
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from sportello import create_app
+    from sportello.config import TestingConfig
+
+    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.db"})
+    app = create_app(config)
+    rows = [
+        ("Referral", {"offer_id": [None, 4], "status": [None, "proposed"], "case_id": [None, 1]}),
+        ("Referral", {"note": ["", "Called back"]}),
+        ("Referral", {"service_id": [None, 2], "reason": [None, "CPI"], "case_id": [None, 1]}),
+        ("Referral", {"outcome": ["pending", "done"]}),
+        ("Person", {"status": ["a", "b"]}),
+    ]
+    with app.app_context():
+        flask_migrate.upgrade(revision="49e38513895b")
+        with _db.engine.begin() as connection:
+            for object_type, changes in rows:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO audit_entries (at, actor_label, action, object_type, object_id, object_label,"
+                        " changes) VALUES (CURRENT_TIMESTAMP, 'system', 'update', :type, 1, '', :changes)"
+                    ),
+                    {"type": object_type, "changes": json.dumps(changes)},
+                )
+
+        def types() -> list[str]:
+            with _db.engine.connect() as connection:
+                return list(connection.scalars(sa.text("SELECT object_type FROM audit_entries ORDER BY id")))
+
+        flask_migrate.upgrade(revision="5c1e0a7b2d94")
+        assert types() == ["JobReferral", "JobReferral", "Referral", "Referral", "Person"]
+        flask_migrate.downgrade(revision="49e38513895b")
+        assert types() == ["Referral", "Referral", "Referral", "Referral", "Person"]
+        _db.engine.dispose()

@@ -15,7 +15,7 @@ from sportello.jobs.models import (
     Experience,
     Internship,
     InternshipStatus,
-    Referral,
+    JobReferral,
     ReferralStatus,
     Sector,
 )
@@ -40,8 +40,8 @@ def make_case(db, desk, person, **values) -> Case:
     return case
 
 
-def make_referral(db, case, offer, **values) -> Referral:
-    referral = Referral(
+def make_referral(db, case, offer, **values) -> JobReferral:
+    referral = JobReferral(
         case=case,
         case_id=case.id,
         offer=offer,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sportello.cases.models import Case
 from sportello.core.audit import AuditEntry
 from sportello.core.forms import today
-from sportello.jobs.models import Internship, InternshipStatus, Referral, ReferralStatus
+from sportello.jobs.models import Internship, InternshipStatus, JobReferral, ReferralStatus
 
 _counter = itertools.count(1)
 
@@ -54,8 +54,8 @@ def make_internship(db, case, host, **values) -> Internship:
     return internship
 
 
-def make_referral(db, case, offer, **values) -> Referral:
-    referral = Referral(
+def make_referral(db, case, offer, **values) -> JobReferral:
+    referral = JobReferral(
         case=case,
         case_id=case.id,
         offer=offer,

@@ -10,9 +10,9 @@ from sportello.jobs.models import (
     Internship,
     InternshipStatus,
     JobOffer,
+    JobReferral,
     JobStage,
     OfferStatus,
-    Referral,
     ReferralStatus,
     SkillsProfile,
 )
@@ -25,7 +25,7 @@ def test_the_demo_shows_every_stage_and_status(app, db, client):
     assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
     stages = set(db.session.scalars(sa.select(SkillsProfile.stage)))
     assert stages == set(JobStage)
-    assert set(db.session.scalars(sa.select(Referral.status))) == set(ReferralStatus)
+    assert set(db.session.scalars(sa.select(JobReferral.status))) == set(ReferralStatus)
     assert set(db.session.scalars(sa.select(Internship.status))) == set(InternshipStatus)
     assert set(db.session.scalars(sa.select(JobOffer.status))) == set(OfferStatus)
     # A hire took the offer's only place.

@@ -16,9 +16,9 @@ from sportello.core.roles import Role
 from sportello.jobs import referrals
 from sportello.jobs.models import (
     ContractType,
+    JobReferral,
     JobStage,
     OfferStatus,
-    Referral,
     ReferralStatus,
     SkillsProfile,
 )
@@ -53,9 +53,9 @@ def offer(db, make_job_offer, make_employer):
     return made
 
 
-def _referrals(db, case) -> list[Referral]:
+def _referrals(db, case) -> list[JobReferral]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Referral).where(Referral.case_id == case.id)))
+    return list(db.session.scalars(sa.select(JobReferral).where(JobReferral.case_id == case.id)))
 
 
 def _track(db, case) -> Track | None:
@@ -81,7 +81,7 @@ def test_putting_a_case_forward_adds_the_work_track_and_moves_the_stage(client, 
     assert _track(db, case).stage is TrackStage.ASSESSMENT
     assert _stage(db, profile) is JobStage.REFERRED
     created = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "Referral", AuditEntry.object_id == referral.id)
+        sa.select(AuditEntry).where(AuditEntry.object_type == "JobReferral", AuditEntry.object_id == referral.id)
     )
     assert created.action is Action.CREATE and created.desk_id == case.desk_id
     shown = text_of(client.get(response.location))
@@ -243,7 +243,7 @@ def test_bad_input_is_refused_at_the_field(client, login_as, db, case, offer, va
         for value in values.values():
             assert value in html  # what was typed is kept
     db.session.expire_all()
-    assert db.session.get(Referral, referral.id).status is ReferralStatus.PROPOSED
+    assert db.session.get(JobReferral, referral.id).status is ReferralStatus.PROPOSED
 
 
 def test_a_new_status_is_saved_and_audited(client, login_as, db, case, offer, profile):
@@ -255,13 +255,13 @@ def test_a_new_status_is_saved_and_audited(client, login_as, db, case, offer, pr
     response = client.post(f"/jobs/referrals/{referral.id}", data=data)
     assert response.status_code == 302 and response.location.endswith(f"/jobs/referrals/{referral.id}")
     db.session.expire_all()
-    saved = db.session.get(Referral, referral.id)
+    saved = db.session.get(JobReferral, referral.id)
     assert saved.status is ReferralStatus.INTERVIEW and saved.status_on == today()
     assert saved.interview_on == a_date(3) and saved.note == "Colloquio con Marco"
     assert _stage(db, profile) is JobStage.INTERVIEW
     entry = db.session.scalar(
         sa.select(AuditEntry).where(
-            AuditEntry.object_type == "Referral",
+            AuditEntry.object_type == "JobReferral",
             AuditEntry.object_id == referral.id,
             AuditEntry.action == Action.UPDATE,
         )
@@ -281,7 +281,7 @@ def test_a_stale_save_shows_both_versions_and_loses_nothing(client, login_as, db
     assert response.status_code == 409
     assert "Someone else saved this record" in html and "Sent by email" in html and "Found another job" in html
     db.session.expire_all()
-    assert db.session.get(Referral, referral.id).status is ReferralStatus.WITHDREW
+    assert db.session.get(JobReferral, referral.id).status is ReferralStatus.WITHDREW
 
 
 def _hire(client, referral, **values):
@@ -305,7 +305,7 @@ def test_a_hire_takes_a_place_completes_the_track_and_moves_the_stage(
     assert response.status_code == 302
     db.session.expire_all()
     assert offer.hired_count == 1 and offer.status is OfferStatus.OPEN
-    saved = db.session.get(Referral, referral.id)
+    saved = db.session.get(JobReferral, referral.id)
     assert saved.contract_type is ContractType.FIXED_TERM and saved.starts_on == a_date(7)
     track = _track(db, case)
     assert track.stage is TrackStage.COMPLETED
@@ -328,13 +328,13 @@ def test_a_hire_takes_a_place_completes_the_track_and_moves_the_stage(
 
     # Undoing a hire gives the place back and reopens the offer and the work track.
     response = client.post(
-        f"/jobs/referrals/{second.id}", data=_form(db.session.get(Referral, second.id), status="withdrew")
+        f"/jobs/referrals/{second.id}", data=_form(db.session.get(JobReferral, second.id), status="withdrew")
     )
     assert response.status_code == 302
     db.session.expire_all()
     assert offer.hired_count == 1 and offer.status is OfferStatus.OPEN
     assert _track(db, second_case).stage is TrackStage.ACTIVE
-    undone = db.session.get(Referral, second.id)
+    undone = db.session.get(JobReferral, second.id)
     assert undone.contract_type is None and undone.starts_on is None
 
 
@@ -345,11 +345,12 @@ def test_editing_a_hire_changes_no_count(client, login_as, db, case, offer):
     assert _hire(client, referral).status_code == 302
     db.session.expire_all()
     assert (
-        _hire(client, db.session.get(Referral, referral.id), contract_type="permanent", ends_on="").status_code == 302
+        _hire(client, db.session.get(JobReferral, referral.id), contract_type="permanent", ends_on="").status_code
+        == 302
     )
     db.session.expire_all()
     assert offer.hired_count == 1
-    assert db.session.get(Referral, referral.id).contract_type is ContractType.PERMANENT
+    assert db.session.get(JobReferral, referral.id).contract_type is ContractType.PERMANENT
 
 
 def test_a_closed_case_shows_the_referral_without_the_form(client, login_as, db, case, offer):
