@@ -35,6 +35,7 @@ from sportello.jobs.models import (
     Travel,
 )
 from sportello.jobs.places import municipality_key
+from sportello.people.models import Person
 
 # (municipality, province): several towns per province, so "within the province" means something.
 PLACES = [
@@ -196,6 +197,7 @@ def generate_jobs(rng: random.Random, offers: int, people: int, *, referrals: in
                 db.session.execute(sa.insert(model), batch)
                 batch.clear()
 
+    desks = dict(db.session.execute(sa.select(Person.id, Person.desk_id).where(Person.id <= people)).all())
     for n in range(people):
         profile_id = first_profile + n
         stage = rng.choice(STAGES)
@@ -224,6 +226,7 @@ def generate_jobs(rng: random.Random, offers: int, people: int, *, referrals: in
             {
                 "id": profile_id,
                 "person_id": n + 1,
+                "desk_id": desks[n + 1],
                 "italian_level": level,
                 "italian_rank": CEFR_RANK[level] if level else 0,
                 "italian_certificate": None,

@@ -10,6 +10,9 @@ from sqlalchemy.engine import Engine
 
 from sportello.extensions import db
 
+# The most of the database file read through the memory map; the rest is read as usual.
+MMAP_BYTES = 1 << 30
+
 
 def _tune_sqlite(engine: Engine) -> None:
     """Foreign keys on, and real transactions with savepoints (the driver's own are partial).
@@ -17,7 +20,12 @@ def _tune_sqlite(engine: Engine) -> None:
     The write-ahead log lets readers go on while someone writes, and with ``synchronous=NORMAL``
     a commit no longer waits for the disk (the log is synced at checkpoints): a crash of the app
     loses nothing, a power cut at most the last commits, and the file is never corrupted. Every
-    page that records a read in the audit trail commits, so this matters on every such page."""
+    page that records a read in the audit trail commits, so this matters on every such page.
+
+    Reads go through a memory map of the file, shared by every connection and process and kept
+    by the operating system's cache, rather than each connection's small page cache (2 MiB): a
+    page that looks up a few thousand rows of a large file reads them from memory, not with a
+    system call each. Writes still go through the write-ahead log."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -27,6 +35,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sportello.cases.models import Case
 from sportello.core.roles import Role
 from sportello.extensions import db
-from sportello.jobs.matching import through_profile_index, visible_people
+from sportello.jobs.matching import visible_people
 from sportello.jobs.models import (
     Employer,
     Internship,
@@ -58,20 +58,51 @@ class Board:
         return sum(column.count for column in self.columns)
 
 
-def _people_filter(user, desk_id: int | None) -> list[Any]:
-    """The profiles of the people the user may see (see ``matching.visible_people``), optionally
-    of one desk's people only (registered there or shared with it)."""
-    conditions: list[Any] = [visible_people(SkillsProfile.person_id, user)]
-    if desk_id:
-        conditions.append(
-            SkillsProfile.person_id.in_(
-                sa.union_all(
-                    sa.select(Person.id).where(Person.desk_id == desk_id),
-                    sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id),
-                )
-            )
+def _profile_sets(user, desk_id: int | None) -> list[tuple[list[Any], bool]]:
+    """The profiles of the people the user may see (the rule of ``Person.visible_to``), as
+    disjoint sets each read from an index, with whether the set may be large: those of the
+    people registered at the desks in view (from the desk on the profile), and the few of the
+    people registered elsewhere and shared with one of them; records merged into another left
+    out. An administrator who has not chosen a desk sees everyone's. ``desk_id`` narrows to the
+    people registered at one desk or shared with it."""
+    not_merged = SkillsProfile.person_id.not_in(sa.select(Person.id).where(Person.merged_into_id.is_not(None)))
+    if user.role is Role.ADMIN:
+        if not desk_id:
+            return [([not_merged], True)]
+        desks = [desk_id]
+    elif user.role not in (Role.COORDINATOR, Role.OPERATOR):
+        return []
+    elif desk_id and desk_id not in user.desk_ids:
+        # Another desk: only its people shared with one of the user's desks, a few.
+        of_desk = sa.or_(
+            SkillsProfile.desk_id == desk_id,
+            SkillsProfile.person_id.in_(sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id)),
         )
-    return conditions
+        return [([visible_people(SkillsProfile.person_id, user), of_desk], False)]
+    else:
+        desks = [desk_id] if desk_id else sorted(user.desk_ids)
+    if not desks:
+        return []
+    shared = sa.select(SharedDesk.person_id).where(SharedDesk.desk_id.in_(desks))
+    return [
+        ([SkillsProfile.desk_id.in_(desks), not_merged], True),
+        ([SkillsProfile.person_id.in_(shared), SkillsProfile.desk_id.not_in(desks), not_merged], False),
+    ]
+
+
+def _last_of_stage(stage: JobStage, sets: list[tuple[list[Any], bool]]) -> Any:
+    """The ids of the 20 profiles of ``stage`` updated last: the last 20 of each large set, read
+    down its index, and every one of the small sets, then the last 20 of those."""
+    firsts = []
+    for conditions, large in sets:
+        first = sa.select(SkillsProfile.id, SkillsProfile.updated_at).where(SkillsProfile.stage == stage, *conditions)
+        if large:
+            first = first.order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc()).limit(PER_STAGE)
+        firsts.append(first.subquery())
+    merged = sa.union_all(*(sa.select(first) for first in firsts)).subquery()
+    return sa.select(
+        sa.select(merged.c.id).order_by(merged.c.updated_at.desc(), merged.c.id.desc()).limit(PER_STAGE).subquery()
+    )
 
 
 def _case_filter(user, desk_id: int | None) -> list[Any]:
@@ -84,49 +115,45 @@ def _case_filter(user, desk_id: int | None) -> list[Any]:
 
 
 def board(user, on: date, *, desk_id: int | None = None) -> Board:
-    """Six queries whatever the numbers: the ranks of the profiles (the 20 updated last of each
-    stage, and the count of each stage, as window functions over the people in view), the
-    profiles shown, offers by status, open offers closing within 14 days (the first 20 and their
-    count), and running internships (the 20 ending soonest and their count)."""
-    ranked = (
-        sa.select(
-            SkillsProfile.id.label("profile_id"),
-            sa.func.row_number()
-            .over(partition_by=SkillsProfile.stage, order_by=(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc()))
-            .label("position"),
-            sa.func.count().over(partition_by=SkillsProfile.stage).label("in_stage"),
-        )
-        .where(*_people_filter(user, desk_id), through_profile_index())
-        .subquery("ranked")
-    )
-    # The ranks first, then the profiles shown by their ids: asked in one statement, a planner
-    # that cannot tell how few rows pass the rank would read every profile to join them.
-    in_stage = dict(
-        db.session.execute(
-            sa.select(ranked.c.profile_id, ranked.c.in_stage).where(ranked.c.position <= PER_STAGE)
-        ).all()
-    )
-    cards = db.session.execute(
-        sa.select(
-            SkillsProfile.id,
-            SkillsProfile.person_id,
-            SkillsProfile.stage,
-            SkillsProfile.stage_on,
-            SkillsProfile.italian_level,
-            SkillsProfile.municipality,
-            SkillsProfile.updated_at,
-            Person.given_names,
-            Person.family_name,
-        )
-        .join(Person, Person.id == SkillsProfile.person_id)
-        .where(SkillsProfile.id.in_(list(in_stage)))
-        .order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc())
-    ).all()
+    """Six queries whatever the numbers: the count of each stage among the people in view, the
+    profiles shown (the 20 updated last of each stage), offers by status, open offers closing
+    within 14 days (the first 20 and their count), and running internships (the 20 ending soonest
+    and their count)."""
+    sets = _profile_sets(user, desk_id)
     counts: dict[JobStage, int] = {}
+    if sets:
+        by_set = sa.union_all(
+            *(
+                sa.select(SkillsProfile.stage, sa.func.count()).where(*conditions).group_by(SkillsProfile.stage)
+                for conditions, _ in sets
+            )
+        )
+        for stage, count in db.session.execute(by_set):
+            counts[stage] = counts.get(stage, 0) + count
+    last_of_stage = [_last_of_stage(stage, sets) for stage in JobStage if counts.get(stage)]
+    cards = (
+        db.session.execute(
+            sa.select(
+                SkillsProfile.id,
+                SkillsProfile.person_id,
+                SkillsProfile.stage,
+                SkillsProfile.stage_on,
+                SkillsProfile.italian_level,
+                SkillsProfile.municipality,
+                SkillsProfile.updated_at,
+                Person.given_names,
+                Person.family_name,
+            )
+            .join(Person, Person.id == SkillsProfile.person_id)
+            .where(SkillsProfile.id.in_(sa.union_all(*last_of_stage)))
+            .order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc())
+        ).all()
+        if last_of_stage
+        else []
+    )
     by_stage: dict[JobStage, list[Any]] = {stage: [] for stage in JobStage}
     for card in cards:
         by_stage[card.stage].append(card)
-        counts[card.stage] = in_stage[card.id]
 
     offers = dict(db.session.execute(sa.select(JobOffer.status, sa.func.count()).group_by(JobOffer.status)).all())
     # The offers closing soon are found and counted from the index on status and closing date;

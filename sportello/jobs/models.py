@@ -201,11 +201,17 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
 
     It belongs to the person, not to a case, so it follows them between desks. ``stage`` is kept
     by ``jobs.profiles.refresh_stage`` from the person's referrals and internships.
+
+    ``desk_id`` repeats the desk the person is registered at (which never changes), so the
+    board counts and lists a desk's people by stage from one index; it is set when the profile
+    is saved and set again when a merge moves the profile to another person.
     """
 
     __tablename__ = "job_profiles"
     __table_args__ = (
         sa.Index("ix_job_profiles_stage_updated", "stage", "updated_at"),
+        # A desk's people by stage, the last updated first: the board, from the index alone.
+        sa.Index("ix_job_profiles_desk_stage", "desk_id", "stage", "updated_at", "id", "person_id"),
         # The profiles of the people in view, with what matching and the board ask of them: read
         # from the index alone on PostgreSQL (candidates for an offer, the board's stages).
         sa.Index(
@@ -225,8 +231,12 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
         ),
     )
 
+    # The person's desk is the person's to record, not the profile's.
+    __audit_exclude__ = {"desk_id"}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    desk_id: Mapped[int] = mapped_column(sa.ForeignKey("desks.id"))
     italian_level: Mapped[Cefr | None] = mapped_column(Cefr.column_type(), nullable=True)
     # The same level as a number (0 for none), so matching can compare it in SQL.
     italian_rank: Mapped[int] = mapped_column(default=0)
@@ -295,6 +305,18 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
     @property
     def sector_list(self) -> list[Sector]:
         return [Sector(value) for value in self.sectors or [] if value in Sector._value2member_map_]
+
+
+@sa.event.listens_for(SkillsProfile, "before_insert")
+def _registration_desk(mapper, connection, profile: SkillsProfile) -> None:
+    """A new profile takes the desk its person is registered at."""
+    if profile.desk_id is None:
+        person = profile.__dict__.get("person")
+        profile.desk_id = (
+            person.desk_id
+            if person is not None
+            else connection.scalar(sa.select(Person.desk_id).where(Person.id == profile.person_id))
+        )
 
 
 class Education(db.Model):

@@ -24,6 +24,7 @@ from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error
 from sportello.core.permissions import get_visible_or_404, require_roles
+from sportello.core.signals import person_rows_moved
 from sportello.extensions import db
 from sportello.jobs import cv as cv_document
 from sportello.jobs import models, profiles
@@ -49,6 +50,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_person_panel(app, "jobs/profiles/_person_panel.html", person_panel)
+    person_rows_moved.connect(profiles.follow_person_desks)
     audit.register_labels(
         "SkillsProfile",
         _l("Skills profile"),

@@ -246,6 +246,17 @@ def _sync_sector_keys(profile: SkillsProfile) -> None:
 # ---- starting a profile ------------------------------------------------------------------------
 
 
+def follow_person_desks(survivor: Person, merged: Person, **_: Any) -> None:
+    """After a merge or its undoing moved a profile from one record to the other, the profile
+    takes the desk of the person it now belongs to (see ``SkillsProfile.desk_id``)."""
+    db.session.execute(
+        sa.update(SkillsProfile)
+        .where(SkillsProfile.person_id.in_([survivor.id, merged.id]))
+        .values(desk_id=sa.select(Person.desk_id).where(Person.id == SkillsProfile.person_id).scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def start_profile(person: Person) -> SkillsProfile:
     """A new profile for ``person``, filled from their record: the municipality of their
     address, and the languages they speak other than Italian (their mother tongues marked; the
@@ -253,6 +264,7 @@ def start_profile(person: Person) -> SkillsProfile:
     profile = SkillsProfile(
         person=person,
         person_id=person.id,
+        desk_id=person.desk_id,
         municipality=person.municipality or "",
         municipality_key=municipality_key(person.municipality),
         province="",

@@ -27,6 +27,7 @@ from sportello.core import audit
 from sportello.core.audit import Action, AuditEntry
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import RuleError
+from sportello.core.signals import person_rows_moved
 from sportello.extensions import db
 from sportello.people import matching
 from sportello.people.models import (
@@ -311,6 +312,8 @@ def merge_people(survivor: Person, merged: Person, *, survivor_version: Any, mer
     for key, rows in plan.rows.items():
         table, column = _table_column(key)
         _move_rows(table, column, rows, merged.id, survivor.id)
+    if plan.rows:
+        person_rows_moved.send(survivor, merged=merged)
     if moved_links:
         changes["household_links_moved"] = [None, moved_links]
     if plan.rows:
@@ -401,6 +404,8 @@ def undo_merge(entry: AuditEntry) -> AuditEntry:
     for key, rows in moved.items():
         table, column = _table_column(key)
         _move_rows(table, column, rows, survivor.id, merged.id)
+    if moved:
+        person_rows_moved.send(survivor, merged=merged)
     db.session.expire_all()
     with db.session.no_autoflush:
         for link_id, first, second, relation in links:

@@ -228,3 +228,32 @@ def test_the_case_page_takes_the_same_queries_whatever_the_job_rows(
         make_internship(db, case, host)
     db.session.commit()
     assert queries() == few
+
+
+def test_a_profile_keeps_the_desk_of_its_person_through_a_merge_and_its_undoing(
+    app, db, desk, other_desk, make_person, make_profile, make_user
+):
+    from sportello.people import merging
+
+    survivor = make_person(desk)
+    merged = make_person(other_desk)
+    profile = make_profile(merged, stage=JobStage.INTERVIEW)
+    db.session.commit()
+    assert profile.desk_id == other_desk.id
+    user = make_user(Role.OPERATOR, [desk])
+    with app.test_request_context():
+        assert board_service.board(user, today()).people == 0
+        entry = merging.merge_people(survivor, merged, survivor_version=survivor.version, merged_version=merged.version)
+        db.session.commit()
+        profile = db.session.get(type(profile), profile.id)
+        assert (profile.person_id, profile.desk_id) == (survivor.id, desk.id)
+        board = board_service.board(user, today())
+        assert (
+            board.people == 1 and board.columns[list(JobStage).index(JobStage.INTERVIEW)].profiles[0].id == profile.id
+        )
+
+        merging.undo_merge(entry)
+        db.session.commit()
+        profile = db.session.get(type(profile), profile.id)
+        assert (profile.person_id, profile.desk_id) == (merged.id, other_desk.id)
+        assert board_service.board(user, today()).people == 0
