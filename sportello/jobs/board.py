@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sportello.cases.models import Case
 from sportello.core.roles import Role
 from sportello.extensions import db
-from sportello.jobs.matching import visible_people
+from sportello.jobs.matching import profiles_in_view
 from sportello.jobs.models import (
     Employer,
     Internship,
@@ -25,7 +25,7 @@ from sportello.jobs.models import (
     OfferStatus,
     SkillsProfile,
 )
-from sportello.people.models import Person, SharedDesk
+from sportello.people.models import Person
 
 PER_STAGE = 20
 CLOSING_WITHIN_DAYS = 14
@@ -58,38 +58,6 @@ class Board:
         return sum(column.count for column in self.columns)
 
 
-def _profile_sets(user, desk_id: int | None) -> list[tuple[list[Any], bool]]:
-    """The profiles of the people the user may see (the rule of ``Person.visible_to``), as
-    disjoint sets each read from an index, with whether the set may be large: those of the
-    people registered at the desks in view (from the desk on the profile), and the few of the
-    people registered elsewhere and shared with one of them; records merged into another left
-    out. An administrator who has not chosen a desk sees everyone's. ``desk_id`` narrows to the
-    people registered at one desk or shared with it."""
-    not_merged = SkillsProfile.person_id.not_in(sa.select(Person.id).where(Person.merged_into_id.is_not(None)))
-    if user.role is Role.ADMIN:
-        if not desk_id:
-            return [([not_merged], True)]
-        desks = [desk_id]
-    elif user.role not in (Role.COORDINATOR, Role.OPERATOR):
-        return []
-    elif desk_id and desk_id not in user.desk_ids:
-        # Another desk: only its people shared with one of the user's desks, a few.
-        of_desk = sa.or_(
-            SkillsProfile.desk_id == desk_id,
-            SkillsProfile.person_id.in_(sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id)),
-        )
-        return [([visible_people(SkillsProfile.person_id, user), of_desk], False)]
-    else:
-        desks = [desk_id] if desk_id else sorted(user.desk_ids)
-    if not desks:
-        return []
-    shared = sa.select(SharedDesk.person_id).where(SharedDesk.desk_id.in_(desks))
-    return [
-        ([SkillsProfile.desk_id.in_(desks), not_merged], True),
-        ([SkillsProfile.person_id.in_(shared), SkillsProfile.desk_id.not_in(desks), not_merged], False),
-    ]
-
-
 def _last_of_stage(stage: JobStage, sets: list[tuple[list[Any], bool]]) -> Any:
     """The ids of the 20 profiles of ``stage`` updated last: the last 20 of each large set, read
     down its index, and every one of the small sets, then the last 20 of those."""
@@ -119,7 +87,7 @@ def board(user, on: date, *, desk_id: int | None = None) -> Board:
     profiles shown (the 20 updated last of each stage), offers by status, open offers closing
     within 14 days (the first 20 and their count), and running internships (the 20 ending soonest
     and their count)."""
-    sets = _profile_sets(user, desk_id)
+    sets = profiles_in_view(user, desk_id)
     counts: dict[JobStage, int] = {}
     if sets:
         by_set = sa.union_all(

@@ -248,14 +248,6 @@ def offers_for(profile: SkillsProfile, user, on: date, *, case: Case | None = No
 # ---- candidates for an offer --------------------------------------------------------------------
 
 
-def through_profile_index() -> Any:
-    """A condition always true (a stage is a non-empty word) that lets SQLite read the profiles
-    of the people in view from ``ix_job_profiles_matching``, which holds what matching and the
-    board ask of them, instead of the unique index on the person, which sends it to every
-    profile's row. PostgreSQL chooses that index by itself."""
-    return SkillsProfile.stage >= sa.literal_column("''")
-
-
 def visible_people(column: Any, user) -> Any:
     """``column`` (a person id) is one of the people ``user`` may see: the rule of
     ``Person.visible_to`` (people of the user's desks and those shared with them, admins everyone,
@@ -275,6 +267,38 @@ def visible_people(column: Any, user) -> Any:
     return sa.and_(column.in_(of_desks), column.not_in(merged))
 
 
+def profiles_in_view(user, desk_id: int | None = None) -> list[tuple[list[Any], bool]]:
+    """The profiles of the people the user may see (the rule of ``Person.visible_to``), as
+    disjoint sets each read from an index, with whether the set may be large: those of the
+    people registered at the desks in view (from the desk on the profile), and the few of the
+    people registered elsewhere and shared with one of them; records merged into another left
+    out. An administrator who has not chosen a desk sees everyone's. ``desk_id`` narrows to the
+    people registered at one desk or shared with it."""
+    not_merged = SkillsProfile.person_id.not_in(sa.select(Person.id).where(Person.merged_into_id.is_not(None)))
+    if user.role is Role.ADMIN:
+        if not desk_id:
+            return [([not_merged], True)]
+        desks = [desk_id]
+    elif user.role not in (Role.COORDINATOR, Role.OPERATOR):
+        return []
+    elif desk_id and desk_id not in user.desk_ids:
+        # Another desk: only its people shared with one of the user's desks, a few.
+        of_desk = sa.or_(
+            SkillsProfile.desk_id == desk_id,
+            SkillsProfile.person_id.in_(sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id)),
+        )
+        return [([visible_people(SkillsProfile.person_id, user), of_desk], False)]
+    else:
+        desks = [desk_id] if desk_id else sorted(user.desk_ids)
+    if not desks:
+        return []
+    shared = sa.select(SharedDesk.person_id).where(SharedDesk.desk_id.in_(desks))
+    return [
+        ([SkillsProfile.desk_id.in_(desks), not_merged], True),
+        ([SkillsProfile.person_id.in_(shared), SkillsProfile.desk_id.not_in(desks), not_merged], False),
+    ]
+
+
 def candidates_for(offer: JobOffer, user, on: date, *, limit: int = MAX_SHOWN) -> Matches:
     """The people ``user`` may see who could take ``offer``: not hired already, meeting the same
     conditions as ``offers_for`` seen from the offer; those who want or worked in the offer's
@@ -291,16 +315,20 @@ def candidates_for(offer: JobOffer, user, on: date, *, limit: int = MAX_SHOWN) -
         .where(ProfileSector.profile_id == SkillsProfile.id, ProfileSector.sector == offer.sector)
         .exists()
     )
-    fitting = (
-        sa.select(
-            SkillsProfile.id.label("profile_id"),
-            sa.case((wants_sector, 1), else_=0).label("in_sector"),
-            SkillsProfile.italian_rank.label("italian_rank"),
-            SkillsProfile.updated_at.label("updated_at"),
+    sets = profiles_in_view(user)
+    if not sets:
+        return Matches([], 0)
+    fitting = sa.union_all(
+        *(
+            sa.select(
+                SkillsProfile.id.label("profile_id"),
+                sa.case((wants_sector, 1), else_=0).label("in_sector"),
+                SkillsProfile.italian_rank.label("italian_rank"),
+                SkillsProfile.updated_at.label("updated_at"),
+            ).where(*conditions, *_profile_conditions(offer))
+            for conditions, _ in sets
         )
-        .where(visible_people(SkillsProfile.person_id, user), through_profile_index(), *_profile_conditions(offer))
-        .subquery("fitting")
-    )
+    ).subquery("fitting")
     ranked = (
         sa.select(fitting.c.profile_id, fitting.c.in_sector, sa.func.count().over().label("total"))
         .order_by(

@@ -212,11 +212,11 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
         sa.Index("ix_job_profiles_stage_updated", "stage", "updated_at"),
         # A desk's people by stage, the last updated first: the board, from the index alone.
         sa.Index("ix_job_profiles_desk_stage", "desk_id", "stage", "updated_at", "id", "person_id"),
-        # The profiles of the people in view, with what matching and the board ask of them: read
-        # from the index alone on PostgreSQL (candidates for an offer, the board's stages).
+        # A desk's profiles with what matching asks of them: the candidates for an offer read
+        # from the index alone.
         sa.Index(
             "ix_job_profiles_matching",
-            "person_id",
+            "desk_id",
             "stage",
             "italian_rank",
             "travel",
@@ -228,6 +228,7 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
             "licences",
             "updated_at",
             "id",
+            "person_id",
         ),
     )
 

@@ -428,15 +428,20 @@ def test_the_pages_take_the_same_queries_whatever_the_rows(
     assert [queries(url) for url in urls] == few
 
 
-def test_visible_people_is_the_rule_of_person_visible_to(db, desk, other_desk, make_desk, make_person, make_user):
+def test_visible_people_is_the_rule_of_person_visible_to(
+    db, desk, other_desk, make_desk, make_person, make_user, make_profile
+):
     import sqlalchemy as sa
 
+    from sportello.jobs.models import SkillsProfile
     from sportello.people.models import Person
 
     third = make_desk()
     people = [make_person(d) for d in (desk, desk, other_desk, other_desk, third)]
     db.session.add(SharedDesk(person_id=people[2].id, desk_id=desk.id))
     people[1].merged_into_id = people[0].id
+    for person in people:
+        make_profile(person)
     db.session.flush()
     users = [
         make_user(Role.OPERATOR, [desk]),
@@ -449,3 +454,20 @@ def test_visible_people_is_the_rule_of_person_visible_to(db, desk, other_desk, m
         rule = set(db.session.scalars(Person.visible_to(user).with_only_columns(Person.id)))
         ours = set(db.session.scalars(sa.select(Person.id).where(matching.visible_people(Person.id, user))))
         assert ours == rule, user.role
+        # The profiles in view, set by set, are those of the same people, each once.
+        in_view = [
+            person_id
+            for conditions, _ in matching.profiles_in_view(user)
+            for person_id in db.session.scalars(sa.select(SkillsProfile.person_id).where(*conditions))
+        ]
+        assert sorted(in_view) == sorted(rule), user.role
+        for desk_id in (desk.id, other_desk.id, third.id):
+            narrowed = [
+                person_id
+                for conditions, _ in matching.profiles_in_view(user, desk_id)
+                for person_id in db.session.scalars(sa.select(SkillsProfile.person_id).where(*conditions))
+            ]
+            of_desk = {p.id for p in people if p.desk_id == desk_id} | set(
+                db.session.scalars(sa.select(SharedDesk.person_id).where(SharedDesk.desk_id == desk_id))
+            )
+            assert sorted(narrowed) == sorted(rule & of_desk), (user.role, desk_id)
