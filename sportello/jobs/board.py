@@ -83,7 +83,7 @@ def _case_filter(user, desk_id: int | None) -> list[Any]:
 
 
 def board(user, on: date, *, desk_id: int | None = None) -> Board:
-    """Six queries whatever the numbers: the count of each stage among the people in view, the
+    """Five queries whatever the numbers: the count of each stage among the people in view, the
     profiles shown (the 20 updated last of each stage), offers by status, open offers closing
     within 14 days (the first 20 and their count), and running internships (the 20 ending soonest
     and their count)."""
