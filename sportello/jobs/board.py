@@ -63,9 +63,16 @@ def _last_of_stage(stage: JobStage, sets: list[tuple[list[Any], bool]]) -> Any:
     down its index, and every one of the small sets, then the last 20 of those."""
     firsts = []
     for conditions, large in sets:
-        first = sa.select(SkillsProfile.id, SkillsProfile.updated_at).where(SkillsProfile.stage == stage, *conditions)
+        first = sa.select(SkillsProfile.id, SkillsProfile.updated_at).where(*conditions)
         if large:
+            first = first.where(SkillsProfile.stage == stage)
             first = first.order_by(SkillsProfile.updated_at.desc(), SkillsProfile.id.desc()).limit(PER_STAGE)
+        else:
+            # The stage asked as an expression, which no index answers: a planner without
+            # statistics would otherwise read the whole stage to find the few people of the set.
+            first = first.where(
+                sa.type_coerce(SkillsProfile.stage, sa.String).concat(sa.literal_column("''")) == stage.value
+            )
         firsts.append(first.subquery())
     merged = sa.union_all(*(sa.select(first) for first in firsts)).subquery()
     return sa.select(
