@@ -403,7 +403,21 @@ class JobOffer(_Shared, Timestamped, Versioned, db.Model):
 
     __tablename__ = "job_offers"
     __table_args__ = (
-        sa.Index("ix_job_offers_status_closes", "status", "closes_on"),
+        # The open offers by closing date, with what matching a person asks of them: the offers
+        # for a person read from the index alone (and the board's offers closing soon).
+        sa.Index(
+            "ix_job_offers_matching",
+            "status",
+            "closes_on",
+            "min_italian_rank",
+            "nights",
+            "weekends",
+            "hours",
+            "licence",
+            "sector",
+            "municipality_key",
+            "province",
+        ),
         sa.Index("ix_job_offers_municipality_key", "municipality_key"),
     )
 
