@@ -192,6 +192,8 @@ class Track(CasePart, db.Model):
 
     __tablename__ = "case_tracks"
     __table_args__ = (sa.UniqueConstraint("case_id", "kind"),)
+    # The stage history is what the track's own entries record, not a field of it.
+    __audit_exclude__ = {"changes"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))

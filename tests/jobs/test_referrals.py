@@ -84,6 +84,11 @@ def test_putting_a_case_forward_adds_the_work_track_and_moves_the_stage(client, 
         sa.select(AuditEntry).where(AuditEntry.object_type == "JobReferral", AuditEntry.object_id == referral.id)
     )
     assert created.action is Action.CREATE and created.desk_id == case.desk_id
+    # The new track's entry holds its fields, not its stage history as a list of records.
+    track_entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "Track", AuditEntry.object_id == _track(db, case).id)
+    )
+    assert track_entry.changes["kind"] == [None, "employment"] and "changes" not in track_entry.changes
     shown = text_of(client.get(response.location))
     assert "Amina Haddad put forward for Forklift driver, Magazzini Adriatici." in shown and "Proposed" in shown
 
