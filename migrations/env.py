@@ -40,10 +40,37 @@ def run_migrations_online():
     options = _options()
     options.setdefault("process_revision_directives", skip_empty)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_sqlite_references(connection)
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on):
+    """SQLite changes a table by copying it and dropping the original; with foreign keys
+    enforced, dropping it would delete (ON DELETE CASCADE) every row that points at it. The
+    pragma has no effect inside a transaction, so it is sent on the driver's connection before
+    the migration's transaction begins, and after it ends."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_references(connection):
+    """With foreign keys off, nothing stops a migration from leaving a row that points at no
+    row: find any before committing, and undo the migration if there is one."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"the migration leaves rows pointing at missing rows in: {', '.join(tables)}")
 
 
 if context.is_offline_mode():

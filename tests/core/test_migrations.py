@@ -65,8 +65,65 @@ def test_job_referrals_in_the_audit_trail_get_their_own_record_type(tmp_path):
             with _db.engine.connect() as connection:
                 return list(connection.scalars(sa.text("SELECT object_type FROM audit_entries ORDER BY id")))
 
-        flask_migrate.upgrade(revision="5c1e0a7b2d94")
-        assert types() == ["JobReferral", "JobReferral", "Referral", "Referral", "Person"]
-        flask_migrate.downgrade(revision="49e38513895b")
-        assert types() == ["Referral", "Referral", "Referral", "Referral", "Person"]
-        _db.engine.dispose()
+        try:
+            flask_migrate.upgrade(revision="5c1e0a7b2d94")
+            assert types() == ["JobReferral", "JobReferral", "Referral", "Referral", "Person"]
+            flask_migrate.downgrade(revision="49e38513895b")
+            assert types() == ["Referral", "Referral", "Referral", "Referral", "Person"]
+        finally:
+            _db.engine.dispose()
+
+
+def _a_row(table) -> dict:
+    """Values for the columns a row of ``table`` cannot do without."""
+    import datetime
+
+    import sqlalchemy as sa
+
+    def value(column):
+        kind = column.type
+        if isinstance(kind, sa.Integer):
+            return 1
+        if isinstance(kind, sa.Boolean):
+            return False
+        if isinstance(kind, sa.DateTime):
+            return datetime.datetime(2026, 1, 1)
+        if isinstance(kind, sa.Date):
+            return datetime.date(2026, 1, 1)
+        if isinstance(kind, sa.Numeric):
+            return 1
+        if isinstance(kind, sa.JSON):
+            return []
+        return "x"
+
+    return {column.name: value(column) for column in table.columns if not column.nullable or column.primary_key}
+
+
+def test_a_migration_that_copies_a_table_on_sqlite_keeps_the_rows_that_point_at_it(tmp_path):
+    """SQLite changes a table by copying it and dropping the original: with foreign keys on,
+    the drop would delete every row pointing at it (a profile's education, here). The skills
+    profiles' desk migration copies ``job_profiles``, and fills the desk from the person."""
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from sportello import create_app
+    from sportello.config import TestingConfig
+
+    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.db"})
+    app = create_app(config)
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="5c1e0a7b2d94")
+            tables = sa.MetaData()
+            tables.reflect(_db.engine)
+            with _db.engine.begin() as connection:
+                for name in ("desks", "people", "job_profiles", "job_educations"):
+                    connection.execute(tables.tables[name].insert().values(**_a_row(tables.tables[name])))
+            flask_migrate.upgrade()
+            with _db.engine.connect() as connection:
+                assert connection.scalar(sa.text("SELECT count(*) FROM job_educations")) == 1
+                assert connection.scalar(sa.text("SELECT desk_id FROM job_profiles")) == 1
+                # Foreign keys are enforced again once the migration is over.
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        finally:
+            _db.engine.dispose()
