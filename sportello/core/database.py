@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from sportello.extensions import db
 
-# The most of the database file read through the memory map; the rest is read as usual.
+# At most this much of the database file is read through the memory map; the rest as usual.
 MMAP_BYTES = 1 << 30
 
 
@@ -25,7 +25,9 @@ def _tune_sqlite(engine: Engine) -> None:
     Reads go through a memory map of the file, shared by every connection and process and kept
     by the operating system's cache, rather than each connection's small page cache (2 MiB): a
     page that looks up a few thousand rows of a large file reads them from memory, not with a
-    system call each. Writes still go through the write-ahead log."""
+    system call each. Writes still go through the write-ahead log. The database belongs on a
+    local disk: an I/O error while reading a mapped page stops the process instead of failing
+    one request."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:

@@ -203,8 +203,8 @@ class SkillsProfile(Timestamped, Versioned, db.Model):
     by ``jobs.profiles.refresh_stage`` from the person's referrals and internships.
 
     ``desk_id`` repeats the desk the person is registered at (which never changes), so the
-    board counts and lists a desk's people by stage from one index; it is set when the profile
-    is saved and set again when a merge moves the profile to another person.
+    board and matching read a desk's people from an index; it is set when the profile is
+    created, and again when a merge, or its undoing, moves the profile to the other record.
     """
 
     __tablename__ = "job_profiles"
@@ -417,6 +417,7 @@ class JobOffer(_Shared, Timestamped, Versioned, db.Model):
             "sector",
             "municipality_key",
             "province",
+            "id",
         ),
         sa.Index("ix_job_offers_municipality_key", "municipality_key"),
     )

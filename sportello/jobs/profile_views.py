@@ -50,7 +50,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_person_panel(app, "jobs/profiles/_person_panel.html", person_panel)
-    person_rows_moved.connect(profiles.follow_person_desks)
+    person_rows_moved.connect(profiles.follow_person_desks, weak=False)
     audit.register_labels(
         "SkillsProfile",
         _l("Skills profile"),

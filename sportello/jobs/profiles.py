@@ -243,18 +243,23 @@ def _sync_sector_keys(profile: SkillsProfile) -> None:
             profile.sector_keys.append(ProfileSector(sector=sector))
 
 
-# ---- starting a profile ------------------------------------------------------------------------
+# ---- the desk of a profile ----------------------------------------------------------------------
 
 
 def follow_person_desks(survivor: Person, merged: Person, **_: Any) -> None:
     """After a merge or its undoing moved a profile from one record to the other, the profile
-    takes the desk of the person it now belongs to (see ``SkillsProfile.desk_id``)."""
+    takes the desk of the person it now belongs to (see ``SkillsProfile.desk_id``). Profiles
+    whose desk is already right are left alone, their update time too."""
+    desk_of_person = sa.select(Person.desk_id).where(Person.id == SkillsProfile.person_id).scalar_subquery()
     db.session.execute(
         sa.update(SkillsProfile)
-        .where(SkillsProfile.person_id.in_([survivor.id, merged.id]))
-        .values(desk_id=sa.select(Person.desk_id).where(Person.id == SkillsProfile.person_id).scalar_subquery())
+        .where(SkillsProfile.person_id.in_([survivor.id, merged.id]), SkillsProfile.desk_id != desk_of_person)
+        .values(desk_id=desk_of_person, updated_at=SkillsProfile.updated_at)
         .execution_options(synchronize_session=False)
     )
+
+
+# ---- starting a profile ------------------------------------------------------------------------
 
 
 def start_profile(person: Person) -> SkillsProfile:
