@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,18 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         from sportello.core import pdf
 
         pdf.warm_up(app)
+    _freeze_startup_objects()
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """What the app made while starting (modules, mappers, catalogs, routes) lives as long as the
+    process. Left to the garbage collector, each full collection walks all of it: about 200,000
+    objects, a pause of around 100 ms that lands on whichever request is running. Frozen, they
+    are no longer walked (they are still freed when no longer referenced); a worker forked from
+    a preloading server also keeps sharing their memory pages."""
+    gc.collect()
+    gc.freeze()
 
 
 def _serving() -> bool:

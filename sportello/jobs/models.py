@@ -420,6 +420,8 @@ class JobOffer(_Shared, Timestamped, Versioned, db.Model):
             "id",
         ),
         sa.Index("ix_job_offers_municipality_key", "municipality_key"),
+        # The board's offers by status, counted from this small index rather than the table.
+        sa.Index("ix_job_offers_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
