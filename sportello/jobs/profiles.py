@@ -269,7 +269,6 @@ def start_profile(person: Person) -> SkillsProfile:
     profile = SkillsProfile(
         person=person,
         person_id=person.id,
-        desk_id=person.desk_id,
         municipality=person.municipality or "",
         municipality_key=municipality_key(person.municipality),
         province="",
