@@ -45,8 +45,48 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# Statements that change nothing: what a transaction may run and still be ended with a commit.
+_READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+_WROTE = "sportello_wrote"
+
+
+def _note_writes(engine: Engine) -> None:
+    """Mark a connection's transaction as soon as it runs anything but a read."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(_READ_ONLY):
+            conn.info[_WROTE] = True
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        conn.info.pop(_WROTE, None)
+
+
+def end_read_only_transaction(exc: BaseException | None = None) -> None:
+    """End a request's transaction that only read with a commit, not a rollback.
+
+    Both leave the database as it was, but on PostgreSQL a rollback also makes the driver drop
+    every statement it has prepared on the connection: with a commit, the statements a page
+    runs on every visit are planned once per connection instead of on every visit. A
+    transaction that wrote anything and was not committed by its view, or a request that
+    failed, is still rolled back when the session is removed."""
+    if exc is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get(_WROTE):
+        return
+    session.commit()
+
+
 def init_app(app: Flask) -> None:
+    """Call after ``db.init_app``: teardown functions run in reverse order, so the read-only
+    transaction is ended before Flask-SQLAlchemy removes the session."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 _tune_sqlite(engine)
+            _note_writes(engine)
+    app.teardown_appcontext(end_read_only_transaction)

@@ -1,0 +1,54 @@
+"""A request's transaction that only read ends with a commit; one that wrote is never committed
+behind its view's back."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sportello.auth.models import Desk
+from sportello.core.database import end_read_only_transaction
+
+
+def _ends(db) -> list[str]:
+    """What happens to the test's savepoints: every session of a test runs in one."""
+    seen: list[str] = []
+    connection = db.session.connection()
+    sa.event.listen(connection, "release_savepoint", lambda *a: seen.append("commit"))
+    sa.event.listen(connection, "rollback_savepoint", lambda *a: seen.append("rollback"))
+    db.session.commit()
+    seen.clear()
+    return seen
+
+
+def test_a_page_that_only_reads_ends_its_transaction_with_a_commit(db, client):
+    seen = _ends(db)
+    assert client.get("/health").status_code == 200
+    assert seen == ["commit"]
+
+
+def test_a_transaction_that_wrote_without_committing_is_left_to_be_rolled_back(db):
+    seen = _ends(db)
+    db.session.execute(sa.insert(Desk).values(name="Scritta", code="SC", municipality="Ravenna"))
+    end_read_only_transaction(None)
+    assert seen == []
+    assert db.session().in_transaction()
+    db.session.rollback()
+    assert seen == ["rollback"]
+    assert db.session.scalar(sa.select(sa.func.count()).where(Desk.code == "SC")) == 0
+
+
+def test_pending_changes_are_never_committed_on_the_way_out(db):
+    seen = _ends(db)
+    db.session.scalar(sa.select(sa.func.count()).select_from(Desk))
+    db.session.add(Desk(name="In attesa", code="IA", municipality="Ravenna"))
+    end_read_only_transaction(None)
+    assert seen == []
+
+
+def test_a_failed_request_is_not_committed(db):
+    seen = _ends(db)
+    db.session.scalar(sa.select(sa.func.count()).select_from(Desk))
+    end_read_only_transaction(RuntimeError("the view failed"))
+    assert seen == []
+    end_read_only_transaction(None)
+    assert seen == ["commit"]
