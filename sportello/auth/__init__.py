@@ -20,25 +20,33 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(session_id: str):
-    from sportello.auth.models import User
     from sportello.extensions import db
 
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id), options=_user_options())
+    user = db.session.execute(_user_query(), {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or user.session_token != token:
         return None
     return user
 
 
 @cache
-def _user_options() -> tuple:
-    """The signed-in user's desks scope almost every query of the request: loaded with the user,
-    in the same query (a user has a few desks). Made once, on first use: every request loads the
-    user."""
-    from sqlalchemy.orm import joinedload
+def _user_query():
+    """The signed-in user with their desks, which scope almost every query of the request: one
+    query, built once (every request loads the user). The joins are written out flat: the nested
+    join SQLAlchemy writes for a many-to-many relationship made SQLite read every desk
+    membership of every user."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import contains_eager
 
-    from sportello.auth.models import User
+    from sportello.auth.models import Desk, User, user_desks
 
-    return (joinedload(User.desks),)
+    return (
+        sa.select(User)
+        .outerjoin(user_desks, user_desks.c.user_id == User.id)
+        .outerjoin(Desk, Desk.id == user_desks.c.desk_id)
+        .options(contains_eager(User.desks))
+        .where(User.id == sa.bindparam("user_id"))
+        .order_by(Desk.name)
+    )

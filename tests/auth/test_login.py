@@ -133,3 +133,25 @@ def test_logout_needs_post_and_ends_the_session(client, login_as):
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_the_signed_in_user_and_their_desks_load_in_one_indexed_query(app, db, make_user, desk, other_desk):
+    from sportello.auth import _load_user, _user_query
+
+    user = make_user(Role.OPERATOR, [other_desk, desk])
+    db.session.commit()
+    session_id, user_id = user.get_id(), user.id
+    expected = [d.id for d in sorted([desk, other_desk], key=lambda d: d.name)]
+    db.session.expunge_all()
+    statements = []
+    sa.event.listen(db.session.connection(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+    loaded = _load_user(session_id)
+    assert loaded.id == user_id
+    assert [d.id for d in loaded.desks] == expected
+    assert len(statements) == 1
+    assert _load_user(f"{user_id}:not-the-token") is None
+    if db.engine.dialect.name == "sqlite":
+        # Each membership found from the user by index, not every user's memberships read.
+        sql = str(_user_query().compile(db.engine))
+        plan = [row[3] for row in db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", (user_id,))]
+        assert not [step for step in plan if step.startswith(("SCAN", "MATERIALIZE"))], plan
