@@ -46,6 +46,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # On PostgreSQL the driver prepares a statement it has run five times on a connection, so the
+    # server plans it once. Turn off behind PgBouncer in transaction mode older than 1.21.
+    PG_PREPARED_STATEMENTS = _bool("SPORTELLO_PG_PREPARED_STATEMENTS", True)
 
     # Sessions: a signed cookie that expires after this many minutes without a request.
     SESSION_IDLE_MINUTES = _int("SPORTELLO_SESSION_IDLE_MINUTES", 30)

@@ -45,6 +45,15 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _without_prepared_statements(engine: Engine) -> None:
+    """Every statement sent as it is: a pooler that hands each transaction to any server
+    connection cannot keep a connection's prepared statements."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.prepare_threshold = None
+
+
 # Statements that change nothing: what a transaction may run and still be ended with a commit.
 _READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
 _WROTE = "sportello_wrote"
@@ -88,5 +97,7 @@ def init_app(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 _tune_sqlite(engine)
+            elif engine.dialect.name == "postgresql" and not app.config["PG_PREPARED_STATEMENTS"]:
+                _without_prepared_statements(engine)
             _note_writes(engine)
     app.teardown_appcontext(end_read_only_transaction)

@@ -3,10 +3,14 @@ behind its view's back."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from sportello import create_app
 from sportello.auth.models import Desk
+from sportello.config import TestingConfig
 from sportello.core.database import end_read_only_transaction
+from sportello.extensions import db as _db
 
 
 def _ends(db) -> list[str]:
@@ -52,3 +56,20 @@ def test_a_failed_request_is_not_committed(db):
     assert seen == []
     end_read_only_transaction(None)
     assert seen == ["commit"]
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_prepared_statements_on_postgresql_can_be_turned_off(app, prepared):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL only")
+    config = type(
+        "Config",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "PG_PREPARED_STATEMENTS": prepared},
+    )
+    other = create_app(config)
+    with other.app_context():
+        with _db.engine.connect() as connection:
+            threshold = connection.connection.dbapi_connection.prepare_threshold
+        _db.engine.dispose()
+    assert (threshold is not None) is prepared
