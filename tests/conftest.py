@@ -6,6 +6,7 @@ The schema is built by running the migrations, as in production.
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import itertools
 import os
@@ -203,6 +204,17 @@ def login_as(client, make_user, desk, db):
         return user
 
     return do
+
+
+def shared_label_targets(response) -> dict[str, int]:
+    """Ids that a label, a description or a heading points to but that more than one element of
+    the page carries: such a label names the wrong control, or none (should be empty)."""
+    html = response.get_data(as_text=True)
+    counts = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    targets = set(re.findall(r'\sfor="([^"]+)"', html))
+    for ids in re.findall(r'\saria-(?:describedby|labelledby)="([^"]+)"', html):
+        targets.update(ids.split())
+    return {target: counts[target] for target in targets if counts[target] > 1}
 
 
 def text_of(response) -> str:

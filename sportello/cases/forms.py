@@ -29,7 +29,7 @@ from sportello.cases.models import (
     TrackKind,
     TrackStage,
 )
-from sportello.core.forms import LongSelect, NoHiddenCharacters, NotInFuture, select_choices
+from sportello.core.forms import LongSelect, NoHiddenCharacters, NotInFuture, ScopedIds, select_choices
 
 CLEAN = NoHiddenCharacters()
 
@@ -78,7 +78,9 @@ class CaseForm(FlaskForm):
     version = HiddenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(ScopedIds, FlaskForm):
+    """One per action the case page offers (put on hold, close, ...), each scoped by its action."""
+
     action = HiddenField(validators=[DataRequired()])
     close_reason = SelectField(
         _l("Reason for closing"),
@@ -96,7 +98,9 @@ class StageForm(FlaskForm):
     note = StringField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=500), CLEAN])
 
 
-class GoalForm(FlaskForm):
+class GoalForm(ScopedIds, FlaskForm):
+    id_scope = "goal"
+
     description = TextAreaField(
         _l("Goal"),
         filters=[_strip],
@@ -111,7 +115,9 @@ class GoalForm(FlaskForm):
     version = HiddenField()
 
 
-class InterventionForm(FlaskForm):
+class InterventionForm(ScopedIds, FlaskForm):
+    id_scope = "intervention"
+
     occurred_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")), NotInFuture()])
     kind = SelectField(_l("Kind"), choices=select_choices(InterventionKind.choices()), widget=LongSelect())
     channel = SelectField(_l("Channel"), choices=select_choices(Channel.choices()), widget=LongSelect())
@@ -135,7 +141,9 @@ class InterventionForm(FlaskForm):
     )
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(ScopedIds, FlaskForm):
+    id_scope = "referral"
+
     service_id = SelectField(_l("Service"), coerce=_int_or_none, validators=[Optional()], widget=LongSelect())
     track = SelectField(
         _l("Track"), choices=_track_choices(_l("Whole case")), validators=[Optional()], widget=LongSelect()
@@ -159,7 +167,9 @@ class OutcomeForm(FlaskForm):
     version = HiddenField()
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(ScopedIds, FlaskForm):
+    id_scope = "appointment"
+
     on_date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     starts_at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time."))])
     minutes = IntegerField(

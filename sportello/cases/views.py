@@ -180,7 +180,8 @@ def edit(case_id: int):
 @require_roles(*CASE_ROLES)
 def change_status(case_id: int):
     case = get_visible_or_404(Case, case_id, edit=True)
-    form = StatusForm()
+    action = request.form.get("action", "")
+    form = StatusForm(id_scope=action if action in services.TRANSITIONS else "status")
     if form.validate_on_submit():
         try:
             services.change_status(
@@ -244,7 +245,15 @@ def _show(case: Case, status: int = 200, **forms: Any):
             stage_forms[track.id] = failed
         else:
             stage_forms[track.id] = StageForm(formdata=None, prefix=f"track{track.id}", stage=track.stage.value)
-    status_form = forms.get("status_form") or StatusForm(formdata=None, version=case.version, on=today())
+    # The status changes the case allows, each with its own form; a failed one as it was typed.
+    status_forms = {
+        action: StatusForm(formdata=None, version=case.version, on=today(), id_scope=action)
+        for action, (sources, _) in services.TRANSITIONS.items()
+        if case.status in sources
+    }
+    failed_status = forms.get("status_form")
+    if failed_status is not None and failed_status.action.data in status_forms:
+        status_forms[failed_status.action.data] = failed_status
     panels = [
         (template, context(case, current_user))
         for template, context in current_app.extensions.get("sportello_case_panels", [])
@@ -259,7 +268,8 @@ def _show(case: Case, status: int = 200, **forms: Any):
         referral_form=referral_form,
         appointment_form=appointment_form,
         stage_forms=stage_forms,
-        status_form=status_form,
+        status_forms=status_forms,
+        failed_status=failed_status,
         failed=forms.get("failed", ""),
         today=today(),
     ), status

@@ -70,6 +70,21 @@ class LongSelect:
         return options
 
 
+class ScopedIds:
+    """For a form shown beside others on one page: its fields' ids, and so those of their labels,
+    help texts and messages, start with the form's scope, so that no two controls of the page
+    share an id and each label names its own control. The names posted stay the same."""
+
+    id_scope = ""
+
+    def __init__(self, *args: Any, id_scope: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = id_scope or self.id_scope
+        for field in self:
+            field.id = f"{scope}-{field.id}"
+            field.label.field_id = field.id
+
+
 _SELECTS = ("SelectField", "SelectMultipleField")
 
 

@@ -13,7 +13,7 @@ from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from sportello.core.forms import MoneyField, NoHiddenCharacters, NotInFuture, Within, select_choices
+from sportello.core.forms import MoneyField, NoHiddenCharacters, NotInFuture, ScopedIds, Within, select_choices
 from sportello.jobs import internships
 from sportello.jobs.models import InternshipOutcome
 
@@ -142,7 +142,9 @@ class ConfirmForm(FlaskForm):
     """A button that changes something (removing a month): only its CSRF token."""
 
 
-class EndForm(FlaskForm):
+class EndForm(ScopedIds, FlaskForm):
+    id_scope = "end"
+
     outcome = SelectField(
         _l("Outcome"),
         choices=select_choices([("", "—"), *InternshipOutcome.choices()]),
@@ -154,7 +156,9 @@ class EndForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
-class MonthForm(FlaskForm):
+class MonthForm(ScopedIds, FlaskForm):
+    id_scope = "month"
+
     # Any month is read; the service refuses one outside the internship's dates.
     month = SelectField(
         _l("Month"),

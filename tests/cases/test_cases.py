@@ -24,7 +24,7 @@ from sportello.cases.models import (
 from sportello.core.audit import Action, AuditEntry
 from sportello.core.forms import today
 from sportello.core.roles import Role
-from tests.conftest import text_of
+from tests.conftest import shared_label_targets, text_of
 
 
 @pytest.fixture
@@ -175,6 +175,32 @@ def test_a_stale_status_change_is_refused(client, login_as, db, case):
     assert "Someone else changed this case" in text_of(response)
     db.session.refresh(case)
     assert case.status is CaseStatus.OPEN
+
+
+def test_each_label_of_the_case_page_names_its_own_control(client, login_as, db, case):
+    """The page holds a form per status change and one per kind of row, several of them with a
+    note, a track or a follow-up date: no two controls share an id, so each label, help text and
+    message belongs to its own control."""
+    user = login_as(Role.OPERATOR, language="en")
+    call = {"occurred_on": today(), "kind": "phone_call", "channel": "phone", "note": "Call", "follow_up_on": today()}
+    services.add_intervention(case, call, user)
+    db.session.commit()
+    page = client.get(f"/cases/{case.id}")
+    html = page.get_data(as_text=True)
+    assert shared_label_targets(page) == {}
+    controls = ("hold-note", "close-note", "intervention-note", "intervention-track", "goal-track", "referral-track")
+    for control in controls:
+        assert f'for="{control}"' in html and f'id="{control}"' in html, control
+
+    # A refused status change comes back with its own form open and the message at its field.
+    data = {"action": "close", "version": case.version, "note": "Done"}
+    response = client.post(f"/cases/{case.id}/status", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="close-close_reason-error"' in html and 'aria-describedby="close-close_reason-error"' in html
+    opened = re.findall(r'<details class="status-action"( open)?>\s*<summary[^>]*>([^<]+)<', html)
+    assert opened == [("", "Put on hold"), (" open", "Close the case")]
+    assert shared_label_targets(response) == {}
 
 
 def test_reopening_is_refused_while_another_case_is_open(db, case, person, desk, make_user):

@@ -119,7 +119,7 @@ def test_case_page_add_an_intervention_and_accessibility(live_server, browser):
     page.locator("#timeline details button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#timeline textarea[name=note]").input_value() == "Da non perdere"
-    assert page.locator("#minutes-error").is_visible()
+    assert page.locator("#intervention-minutes-error").is_visible()
     assert _serious_violations(page) == []
     context.close()
 

@@ -23,7 +23,7 @@ from sportello.jobs.models import (
     InternshipStatus,
     JobStage,
 )
-from tests.conftest import text_of
+from tests.conftest import shared_label_targets, text_of
 from tests.jobs.offer_helpers import audit_entries, count_queries, make_case, make_internship
 
 BASE = "/jobs/internships"
@@ -335,7 +335,7 @@ def test_a_bad_end_is_refused_at_the_field(client, login_as, db, case, host, sta
     sent = {"outcome": "completed", "outcome_on": "2026-09-01", "version": internship.version} | data
     response = client.post(f"{BASE}/{internship.id}/end", data=sent)
     assert response.status_code == 422
-    assert f'id="{field}-error"' in response.get_data(as_text=True) and message in text_of(response)
+    assert f'id="end-{field}-error"' in response.get_data(as_text=True) and message in text_of(response)
     db.session.refresh(internship)
     assert internship.status is InternshipStatus(status)
 
@@ -420,7 +420,8 @@ def test_a_bad_month_is_refused_at_the_field(client, login_as, db, case, host, d
     sent = {"month": "2026-04", "planned_hours": "100", "attended_hours": "90", "note": "fine"} | data
     response = client.post(f"{BASE}/{internship.id}/months", data=sent)
     assert response.status_code == 422
-    assert f'id="{field}-error"' in response.get_data(as_text=True) and message in text_of(response)
+    assert f'id="month-{field}-error"' in response.get_data(as_text=True) and message in text_of(response)
+    assert shared_label_targets(response) == {}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InternshipMonth)) == 1
 
 

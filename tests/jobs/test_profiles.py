@@ -33,6 +33,7 @@ from sportello.jobs.models import (
     Travel,
 )
 from sportello.people.models import LanguageLevel, SpokenLanguage
+from tests.conftest import shared_label_targets
 from tests.conftest import text_of as _text_of
 from tests.jobs.profile_helpers import add_rows, entries_of, make_case
 
@@ -348,6 +349,7 @@ def test_bad_education_is_refused_at_the_field(client, login_as, db, profile, fi
     assert response.status_code == 422
     assert message in text_of(response)
     assert f'id="education-{field}-error"' in response.get_data(as_text=True)
+    assert shared_label_targets(response) == {}
     assert _profile(db, profile.person).educations == []
 
 
