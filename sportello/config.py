@@ -47,7 +47,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # On PostgreSQL the driver prepares a statement it has run five times on a connection, so the
-    # server plans it once. Turn off behind PgBouncer in transaction mode older than 1.21.
+    # server plans it once. Turn off behind a PgBouncer in transaction mode that does not keep
+    # prepared statements (before 1.21, or with max_prepared_statements = 0).
     PG_PREPARED_STATEMENTS = _bool("SPORTELLO_PG_PREPARED_STATEMENTS", True)
 
     # Sessions: a signed cookie that expires after this many minutes without a request.

@@ -11,7 +11,7 @@ from tests.conftest import shared_label_targets
 
 # Not pages: files, and what ends the session.
 NOT_PAGES = ("/logout", "/static/", ".pdf", ".xlsx", "/download", "/qr")
-# Pages of one kind visited (e.g. three case pages), and pages in all, per role.
+# Pages of one kind visited (e.g. two case pages), and pages in all, per role.
 PER_KIND = 2
 PER_ROLE = 120
 
@@ -43,7 +43,8 @@ def _crawl(client) -> tuple[int, dict[str, dict[str, int]], list[str]]:
 
 
 def test_the_demo_pages_of_every_role_have_one_control_per_label(app, db, client):
-    app.test_cli_runner().invoke(args=["demo", "seed"])
+    seeded = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert seeded.exit_code == 0, seeded.output
     for role, _, email, _, _ in USERS:
         client.post("/logout")
         assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -54,22 +54,25 @@ def _without_prepared_statements(engine: Engine) -> None:
         dbapi_connection.prepare_threshold = None
 
 
-# Statements that change nothing: what a transaction may run and still be ended with a commit.
-_READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
-_WROTE = "sportello_wrote"
+# Statements that change nothing: a transaction that ran only these may end with a commit. On
+# PostgreSQL a union of limited selects starts with "(".
+_READ_ONLY = ("SELECT", "(", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+# On a connection: how many statements that may write it has run.
+_WRITES = "sportello_writes"
+# On a session: its transaction, the connection it runs on and that connection's writes then.
+_BEGAN = "sportello_began"
 
 
-def _note_writes(engine: Engine) -> None:
-    """Mark a connection's transaction as soon as it runs anything but a read."""
-
+def _count_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(_READ_ONLY):
-            conn.info[_WROTE] = True
+        if not statement[:32].lstrip().upper().startswith(_READ_ONLY):
+            conn.info[_WRITES] = conn.info.get(_WRITES, 0) + 1
 
-    @event.listens_for(engine, "begin")
-    def on_begin(conn: Any) -> None:
-        conn.info.pop(_WROTE, None)
+
+def _on_session_begin(session: Any, transaction: Any, connection: Any) -> None:
+    if transaction.parent is None:
+        session.info[_BEGAN] = (transaction, connection, connection.info.get(_WRITES, 0))
 
 
 def end_read_only_transaction(exc: BaseException | None = None) -> None:
@@ -77,17 +80,31 @@ def end_read_only_transaction(exc: BaseException | None = None) -> None:
 
     Both leave the database as it was, but on PostgreSQL a rollback also makes the driver drop
     every statement it has prepared on the connection: with a commit, the statements a page
-    runs on every visit are planned once per connection instead of on every visit. A
-    transaction that wrote anything and was not committed by its view, or a request that
-    failed, is still rolled back when the session is removed."""
+    runs on every visit are planned once per connection instead of on every visit.
+
+    Anything else is left to be rolled back when the session is removed: a transaction that ran
+    a statement that may write and was not committed by its view, one with changes not yet
+    flushed, one that failed. An error handled by the app's error handler was rolled back there.
+    Never raises: the session must still be removed."""
     if exc is not None or not db.session.registry.has():
         return
     session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    if session.connection().info.get(_WROTE):
-        return
-    session.commit()
+    try:
+        transaction = session.get_transaction()
+        began = session.info.get(_BEGAN)
+        if transaction is None or not transaction.is_active or began is None or began[0] is not transaction:
+            return  # no transaction, a failed one, or one that has not run a statement
+        if session.new or session.dirty or session.deleted:
+            return
+        _, connection, writes = began
+        if connection.info.get(_WRITES, 0) == writes:
+            session.commit()
+    except Exception:
+        current_app.logger.exception("Ending a read-only transaction failed; it is rolled back")
+        try:
+            session.rollback()
+        except Exception:
+            current_app.logger.exception("Rolling back failed too; the session is discarded")
 
 
 def init_app(app: Flask) -> None:
@@ -99,5 +116,7 @@ def init_app(app: Flask) -> None:
                 _tune_sqlite(engine)
             elif engine.dialect.name == "postgresql" and not app.config["PG_PREPARED_STATEMENTS"]:
                 _without_prepared_statements(engine)
-            _note_writes(engine)
+            _count_writes(engine)
+    if not event.contains(db.session, "after_begin", _on_session_begin):
+        event.listen(db.session, "after_begin", _on_session_begin)
     app.teardown_appcontext(end_read_only_transaction)

@@ -80,6 +80,8 @@ class ScopedIds:
     def __init__(self, *args: Any, id_scope: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = id_scope or self.id_scope
+        if not scope:
+            raise TypeError(f"{type(self).__name__} needs an id_scope")
         for field in self:
             field.id = f"{scope}-{field.id}"
             field.label.field_id = field.id

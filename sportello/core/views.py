@@ -30,5 +30,6 @@ def health():
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
+        db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok"}

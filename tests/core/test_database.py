@@ -10,6 +10,7 @@ from sportello import create_app
 from sportello.auth.models import Desk
 from sportello.config import TestingConfig
 from sportello.core.database import end_read_only_transaction
+from sportello.core.roles import Role
 from sportello.extensions import db as _db
 
 
@@ -24,10 +25,12 @@ def _ends(db) -> list[str]:
     return seen
 
 
-def test_a_page_that_only_reads_ends_its_transaction_with_a_commit(db, client):
+def test_a_page_that_only_reads_ends_its_transaction_with_a_commit(db, client, login_as):
+    login_as(Role.OPERATOR)
     seen = _ends(db)
+    assert client.get("/").status_code == 200
     assert client.get("/health").status_code == 200
-    assert seen == ["commit"]
+    assert seen == ["commit", "commit"]
 
 
 def test_a_transaction_that_wrote_without_committing_is_left_to_be_rolled_back(db):
@@ -47,6 +50,32 @@ def test_pending_changes_are_never_committed_on_the_way_out(db):
     db.session.add(Desk(name="In attesa", code="IA", municipality="Ravenna"))
     end_read_only_transaction(None)
     assert seen == []
+
+
+def test_a_transaction_that_ran_nothing_takes_no_connection_to_end(db):
+    seen = _ends(db)
+    statements = []
+    sa.event.listen(db.session.connection(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+    db.session.commit()
+    statements.clear()
+    seen.clear()
+    db.session.add(Desk(name="Mai salvata", code="MS", municipality="Ravenna"))
+    db.session.expunge_all()
+    end_read_only_transaction(None)
+    assert statements == [] and seen == []
+
+
+def test_ending_never_fails_the_request(db, monkeypatch):
+    seen = _ends(db)
+    db.session.scalar(sa.select(sa.func.count()).select_from(Desk))
+    session = db.session()
+
+    def lost(*args, **kwargs):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(session, "commit", lost)
+    end_read_only_transaction(None)
+    assert seen == ["rollback"] and not session.in_transaction()
 
 
 def test_a_failed_request_is_not_committed(db):
