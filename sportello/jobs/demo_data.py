@@ -660,8 +660,21 @@ REFERRALS = [
 CONTRACTS = {2: ("permanent", None), 5: ("seasonal", 120)}
 
 
+# How each demo referral got to its status: the steps before it, each a few days before the next.
+PATHS = {
+    "proposed": (),
+    "sent": ("proposed",),
+    "interview": ("proposed", "sent"),
+    "hired": ("proposed", "sent", "interview"),
+    "not_selected": ("proposed", "sent", "interview"),
+    "withdrew": ("proposed", "sent"),
+}
+DAYS_BETWEEN_STEPS = 4
+
+
 def seed_referrals(offers: list, user) -> int:
-    """Referrals of the demo cases to the demo offers, at every status. Returns how many."""
+    """Referrals of the demo cases to the demo offers, at every status, each with the steps that
+    led there. Returns how many."""
     from sportello.jobs import referrals
     from sportello.jobs.models import ReferralStatus
 
@@ -672,17 +685,20 @@ def seed_referrals(offers: list, user) -> int:
         case = _open_case(person) if person is not None else None
         if case is None:
             continue
-        on = day - timedelta(days=ago)
-        referral = referrals.create_referral(case, offers[offer_index], user, on=on)
+        steps = (*PATHS[status], status)
+        reached = day - timedelta(days=ago)
+        first = reached - timedelta(days=DAYS_BETWEEN_STEPS * (len(steps) - 1))
+        referral = referrals.create_referral(case, offers[offer_index], user, on=first)
         made += 1
-        if status == ReferralStatus.PROPOSED.value:
-            continue
-        values = {"status": status, "status_on": on, "note": note, "interview_on": None}
-        if status == ReferralStatus.INTERVIEW.value:
-            values["interview_on"] = day + timedelta(days=3)
-        if status == ReferralStatus.HIRED.value:
-            contract, days = CONTRACTS[offer_index]
-            values |= {"contract_type": contract, "starts_on": on + timedelta(days=7)}
-            values["ends_on"] = on + timedelta(days=7 + days) if days else None
-        referrals.update_referral(referral, values, user, version=referral.version, on=on)
+        for number, step in enumerate(steps[1:], start=1):
+            on = first + timedelta(days=DAYS_BETWEEN_STEPS * number)
+            last = number == len(steps) - 1
+            values = {"status": step, "status_on": on, "note": note if last else "", "interview_on": None}
+            if step == ReferralStatus.INTERVIEW.value:
+                values["interview_on"] = day + timedelta(days=3) if last else on + timedelta(days=2)
+            if step == ReferralStatus.HIRED.value:
+                contract, days = CONTRACTS[offer_index]
+                values |= {"contract_type": contract, "starts_on": on + timedelta(days=7)}
+                values["ends_on"] = on + timedelta(days=7 + days) if days else None
+            referrals.update_referral(referral, values, user, version=referral.version, on=on)
     return made

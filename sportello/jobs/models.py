@@ -4,7 +4,7 @@ and internships (tirocini) with their attendance."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportello.auth.models import User
 from sportello.cases.models import Case, CasePart
-from sportello.core.model import LabelledEnum, Timestamped, Versioned
+from sportello.core.model import LabelledEnum, Timestamped, UTCDateTime, Versioned, utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.people.models import Person
@@ -485,9 +485,33 @@ class JobReferral(CasePart, Timestamped, Versioned, db.Model):
 
     case: Mapped[Case] = relationship(lazy="joined", innerjoin="unnested")
     offer: Mapped[JobOffer] = relationship(lazy="joined", innerjoin="unnested")
+    # Its history, the latest recorded first; each step is part of the referral's own audited
+    # change.
+    steps: Mapped[list[JobReferralStep]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", order_by="JobReferralStep.id.desc()"
+    )
+
+    __audit_exclude__ = {"steps"}
 
     def __str__(self) -> str:
         return f"{self.case.reference} → {self.offer}"
+
+
+class JobReferralStep(db.Model):
+    """One step of a referral: the status it reached, on which day, who recorded it and why."""
+
+    __tablename__ = "job_referral_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(sa.ForeignKey("job_referrals.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ReferralStatus] = mapped_column(ReferralStatus.column_type())
+    status_on: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    referral: Mapped[JobReferral] = relationship(back_populates="steps")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Internship(CasePart, Timestamped, Versioned, db.Model):

@@ -37,6 +37,7 @@ from sportello.jobs.models import (
     Internship,
     JobOffer,
     JobReferral,
+    JobReferralStep,
     JobStage,
     OfferStatus,
     ReferralStatus,
@@ -196,6 +197,7 @@ def create_referral(case: Case, offer: JobOffer | None, user, on: date | None = 
     referral = JobReferral(
         case=case, case_id=case.id, offer=offer, offer_id=offer.id, status=ReferralStatus.PROPOSED, status_on=on
     )
+    referral.steps.append(JobReferralStep(status=ReferralStatus.PROPOSED, status_on=on, recorded_by_id=user.id))
     try:
         with db.session.begin_nested():
             db.session.add(referral)
@@ -263,13 +265,21 @@ def update_referral(
     check_version(referral, version)
     case_services.require_active(referral.case)
     status = _check(referral, values, on)
+    # The history is read before anything changes: reading flushes, and the audit entry is made
+    # of the changes not yet flushed.
+    steps = referral.steps
     was_hired = referral.status is ReferralStatus.HIRED
     status_on = values["status_on"]
+    note = (values.get("note") or "").strip()
     if status is not referral.status:
         # A new status left at the date of the old one is dated today.
         if status_on == referral.status_on:
             status_on = on
         referral.status = status
+        step_note = note if note != referral.note else ""
+        steps.insert(0, JobReferralStep(status=status, status_on=status_on, recorded_by_id=user.id, note=step_note))
+    elif status_on != referral.status_on and steps and steps[0].status is status:
+        steps[0].status_on = status_on  # the date of the current status corrected
     referral.status_on = status_on
     referral.interview_on = values.get("interview_on")
     if status is ReferralStatus.HIRED:
@@ -278,7 +288,7 @@ def update_referral(
         referral.ends_on = values.get("ends_on")
     else:
         referral.contract_type = referral.starts_on = referral.ends_on = None
-    referral.note = (values.get("note") or "").strip()
+    referral.note = note
     audit.record(Action.UPDATE, referral)
     if status is ReferralStatus.HIRED and not was_hired:
         _hired(referral, user)

@@ -127,3 +127,60 @@ def test_a_migration_that_copies_a_table_on_sqlite_keeps_the_rows_that_point_at_
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         finally:
             _db.engine.dispose()
+
+
+def test_existing_job_referrals_get_the_steps_their_rows_tell(tmp_path):
+    """Each referral is put forward on the day it was made; one that moved on also gets its
+    present status, on its date, by whoever changed it last."""
+    import datetime
+
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from sportello import create_app
+    from sportello.config import TestingConfig
+
+    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.db"})
+    app = create_app(config)
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="fe2890ebe6a6")
+            tables = sa.MetaData()
+            tables.reflect(_db.engine)
+            with _db.engine.begin() as connection:
+                for name in ("desks", "users", "people", "cases", "employers"):
+                    connection.execute(tables.tables[name].insert().values(**_a_row(tables.tables[name])))
+                offers, referrals = tables.tables["job_offers"], tables.tables["job_referrals"]
+                for offer_id in (1, 2):
+                    connection.execute(offers.insert().values(**_a_row(offers) | {"id": offer_id}))
+                made = datetime.datetime(2026, 3, 2, 9, 30)
+                for referral_id, status in ((1, "proposed"), (2, "interview")):
+                    connection.execute(
+                        referrals.insert().values(
+                            **_a_row(referrals)
+                            | {
+                                "id": referral_id,
+                                "offer_id": referral_id,
+                                "status": status,
+                                "status_on": datetime.date(2026, 3, 9),
+                                "created_at": made,
+                                "updated_at": made + datetime.timedelta(days=7),
+                                "created_by_id": 1,
+                                "updated_by_id": 1,
+                            }
+                        )
+                    )
+            flask_migrate.upgrade()
+            with _db.engine.connect() as connection:
+                steps = connection.execute(
+                    sa.text("SELECT referral_id, status, status_on, recorded_by_id FROM job_referral_steps ORDER BY id")
+                ).all()
+            assert [tuple(step) for step in steps] == [
+                (1, "proposed", "2026-03-02", 1),
+                (2, "proposed", "2026-03-02", 1),
+                (2, "interview", "2026-03-09", 1),
+            ]
+            flask_migrate.downgrade(revision="fe2890ebe6a6")
+            assert "job_referral_steps" not in sa.inspect(_db.engine).get_table_names()
+        finally:
+            _db.engine.dispose()

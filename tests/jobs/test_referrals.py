@@ -274,6 +274,42 @@ def test_a_new_status_is_saved_and_audited(client, login_as, db, case, offer, pr
     assert entry.changes["status"] == ["proposed", "interview"]
 
 
+def test_a_referral_keeps_the_history_of_its_statuses(client, login_as, db, case, offer, profile):
+    user = login_as(Role.OPERATOR, language="en", name="Sara Conti")
+    referrals.create_referral(case, offer, user, on=a_date(-5))
+    db.session.commit()
+    (referral,) = _referrals(db, case)
+    assert [(s.status, s.status_on, s.recorded_by_id) for s in referral.steps] == [
+        (ReferralStatus.PROPOSED, a_date(-5), user.id)
+    ]
+
+    url = f"/jobs/referrals/{referral.id}"
+    sent = _form(referral, status="sent", status_on=a_date(-3).isoformat(), note="CV sent by e-mail")
+    assert client.post(url, data=sent).status_code == 302
+    (referral,) = _referrals(db, case)
+    # The same status with its date corrected: no new step, the step's date follows.
+    corrected = _form(referral, status="sent", status_on=a_date(-2).isoformat(), note="CV sent by e-mail")
+    assert client.post(url, data=corrected).status_code == 302
+    (referral,) = _referrals(db, case)
+    interview = _form(referral, status="interview", interview_on=a_date(2).isoformat(), note="CV sent by e-mail")
+    assert client.post(url, data=interview).status_code == 302
+    (referral,) = _referrals(db, case)
+    assert [(s.status, s.status_on, s.note) for s in referral.steps] == [
+        (ReferralStatus.INTERVIEW, today(), ""),
+        (ReferralStatus.SENT, a_date(-2), "CV sent by e-mail"),
+        (ReferralStatus.PROPOSED, a_date(-5), ""),
+    ]
+
+    page = text_of(client.get(url))
+    history = page[page.index("History of the referral") :]
+    assert history.index("Interview") < history.index("CV sent") < history.index("Proposed")
+    assert "Sara Conti" in history and "CV sent by e-mail" in history
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "JobReferral", AuditEntry.object_id == referral.id)
+    )
+    assert not any("steps" in (entry.changes or {}) for entry in entries)
+
+
 def test_a_stale_save_shows_both_versions_and_loses_nothing(client, login_as, db, case, offer):
     referral = make_referral(db, case, offer)
     db.session.commit()
