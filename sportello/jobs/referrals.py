@@ -19,7 +19,7 @@ from flask import g
 from flask_babel import format_date, gettext, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sportello.cases import services as case_services
@@ -101,9 +101,9 @@ def _load(case: Case) -> CaseJobs:
         db.session.scalars(
             sa.select(JobReferral)
             .where(JobReferral.case_id == case.id)
-            .options(lazyload(JobReferral.case))
+            .options(lazyload(JobReferral.case), joinedload(JobReferral.steps).lazyload(JobReferralStep.recorded_by))
             .order_by(JobReferral.status_on.desc(), JobReferral.id.desc())
-        )
+        ).unique()
     )
     result.internships = list(
         db.session.scalars(
@@ -129,24 +129,31 @@ def case_jobs_panel(case: Case, user) -> dict[str, Any]:
 
 @dataclass
 class TimelineReferral:
-    """A referral on the case's timeline: the day it was made, and its latest status."""
+    """A step of a referral on the case's timeline: put forward, or a later status."""
 
     on_date: date
     referral: JobReferral
-    made: bool
+    status: ReferralStatus
+    newer: int  # steps of the referral recorded after this one
 
 
 def case_timeline_referrals(case: Case, user) -> list[TimelineReferral]:
-    """The case's referrals on its timeline, newest first: when each was made and, once it moved
-    on, its latest status."""
+    """The steps of the case's referrals on its timeline, newest first."""
     rows = []
     for referral in case_jobs(case).referrals:
-        made_on = to_user_timezone(referral.created_at).date() if referral.created_at else referral.status_on
-        rows.append(TimelineReferral(made_on, referral, made=True))
-        if referral.status is not ReferralStatus.PROPOSED:
-            rows.append(TimelineReferral(referral.status_on, referral, made=False))
-    rows.sort(key=lambda row: (row.on_date, not row.made, row.referral.id), reverse=True)
+        steps = [(step.status_on, step.status) for step in referral.steps] or _steps_of_the_row(referral)
+        rows.extend(TimelineReferral(on, referral, status, newer) for newer, (on, status) in enumerate(steps))
+    rows.sort(key=lambda row: (row.on_date, row.referral.id, -row.newer), reverse=True)
     return rows
+
+
+def _steps_of_the_row(referral: JobReferral) -> list[tuple[date, ReferralStatus]]:
+    """A referral without recorded steps: what its row tells, the latest first."""
+    made_on = to_user_timezone(referral.created_at).date() if referral.created_at else referral.status_on
+    steps = [(min(made_on, referral.status_on), ReferralStatus.PROPOSED)]
+    if referral.status is not ReferralStatus.PROPOSED:
+        steps.insert(0, (referral.status_on, referral.status))
+    return steps
 
 
 # ---- the case's work track ----------------------------------------------------------------------

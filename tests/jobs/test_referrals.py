@@ -463,3 +463,20 @@ def test_referrals_are_on_the_case_timeline_and_panel(client, login_as, db, case
     assert "Put forward for Forklift driver at Magazzini Adriatici" in shown
     assert "Forklift driver at Magazzini Adriatici: Not selected" in shown
     assert "Put forward for Picker" in shown
+
+
+def test_each_step_of_a_referral_is_on_the_case_timeline(client, login_as, db, case, offer, profile):
+    user = login_as(Role.OPERATOR, language="en")
+    referral = referrals.create_referral(case, offer, user, on=a_date(-6))
+    for status, ago in (("sent", -4), ("interview", -2)):
+        values = {"status": status, "status_on": a_date(ago), "interview_on": a_date(1), "note": ""}
+        referrals.update_referral(referral, values, user, version=referral.version, on=a_date(ago))
+    db.session.commit()
+    shown = text_of(client.get(f"/cases/{case.id}"))
+    steps = [
+        "Forklift driver at Magazzini Adriatici: Interview",
+        "Forklift driver at Magazzini Adriatici: CV sent",
+        "Put forward for Forklift driver at Magazzini Adriatici",
+    ]
+    positions = [shown.index(step) for step in steps]
+    assert positions == sorted(positions)
