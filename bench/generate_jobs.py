@@ -26,6 +26,7 @@ from sportello.jobs.models import (
     InternshipStatus,
     JobOffer,
     JobReferral,
+    JobReferralStep,
     JobStage,
     OfferStatus,
     ProfileSector,
@@ -290,6 +291,21 @@ def generate_jobs(rng: random.Random, offers: int, people: int, *, referrals: in
         )
     for start in range(0, len(referral_rows), BATCH):
         db.session.execute(sa.insert(JobReferral), referral_rows[start : start + BATCH])
+    # Each referral's history: put forward some days before its status, and that status.
+    step_rows = []
+    for referral_id, status, status_on in db.session.execute(
+        sa.select(JobReferral.id, JobReferral.status, JobReferral.status_on).order_by(JobReferral.id)
+    ):
+        made = {"referral_id": referral_id, "note": "", "recorded_at": stamps["created_at"]}
+        if status is ReferralStatus.PROPOSED:
+            step_rows.append(made | {"status": status, "status_on": status_on})
+            continue
+        step_rows.append(
+            made | {"status": ReferralStatus.PROPOSED, "status_on": status_on - timedelta(days=rng.randint(3, 30))}
+        )
+        step_rows.append(made | {"status": status, "status_on": status_on})
+    for start in range(0, len(step_rows), BATCH):
+        db.session.execute(sa.insert(JobReferralStep), step_rows[start : start + BATCH])
 
     internship_rows = []
     for case_id in rng.sample(case_ids, k=min(len(case_ids), internships)):
@@ -328,5 +344,6 @@ def generate_jobs(rng: random.Random, offers: int, people: int, *, referrals: in
         "job_offers": offers,
         "job_profiles": people,
         "job_referrals": len(referral_rows),
+        "job_referral_steps": len(step_rows),
         "internships": len(internship_rows),
     }
