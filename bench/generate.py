@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import flask_migrate
 import sqlalchemy as sa
 from anyascii import anyascii
 
@@ -21,8 +22,10 @@ from bench.generate_housing import generate_housing
 from bench.generate_jobs import generate_jobs
 from bench.generate_mediation import generate_mediation
 from bench.names import NAMES
+from sportello import create_app
 from sportello.auth.models import Desk, User, user_desks
 from sportello.auth.services import hash_password
+from sportello.config import TestingConfig
 from sportello.core.audit import Action, AuditEntry
 from sportello.core.model import utcnow
 from sportello.core.roles import Role
@@ -229,3 +232,27 @@ def generate(size: int, seed: int = 2026) -> dict[str, int]:
         **jobs,
         "audit_entries": len(entries),
     }
+
+
+def bench_config(url: str) -> type:
+    """The app's settings for the benchmark: the given database, forms posted without tokens."""
+    return type(
+        "BenchConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SESSION_IDLE_MINUTES": 24 * 60},
+    )
+
+
+def build(url: str, size: int) -> dict[str, int]:
+    """An empty database at the latest schema, filled with ``size`` people; returns the counts.
+    Run in a process of its own by ``python -m bench``."""
+    app = create_app(bench_config(url))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        flask_migrate.upgrade()
+        counts = generate(size)
+        db.engine.dispose()
+    return counts
