@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, load_only
+from sqlalchemy.orm import aliased, contains_eager, defaultload, joinedload, lazyload, load_only
 
 from sportello.auth.models import Desk, User, user_desks
 from sportello.cases.models import (
@@ -648,8 +648,10 @@ def _my_cases(user: User) -> sa.ColumnElement[bool]:
     return Case.operator_id == user.id
 
 
-def _my_active_case_ids(user: User) -> sa.Select:
-    return sa.select(Case.id).where(_my_cases(user), Case.status.in_(ACTIVE_STATUSES))
+def my_active_cases(user: User) -> sa.ColumnElement[bool]:
+    """The user's active cases, as a condition on the query's own ``Case``: joined once, not
+    looked up again in a subquery, so a query of the home page is cheap to plan and to run."""
+    return sa.and_(_my_cases(user), Case.status.in_(ACTIVE_STATUSES))
 
 
 # The home page reads plain columns: few joins keep the queries cheap to plan and to run.
@@ -663,17 +665,32 @@ def _case_title(row: Any) -> str:
 def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
-    mine = sa.or_(Appointment.staff_id == user.id, _my_cases(user))
-    if user.role is not Role.ADMIN:
-        mine = sa.and_(mine, Case.desk_id.in_(user.desk_ids))
-    rows = db.session.execute(
+    day = today()
+    query = (
         sa.select(Appointment.starts_at, Appointment.place, Appointment.purpose, Appointment.status, *_CASE_COLUMNS)
         .join(Case, Case.id == Appointment.case_id)
         .join(Person, Person.id == Case.person_id)
-        .where(Appointment.on_date == today(), Appointment.status != AppointmentStatus.CANCELLED, mine)
+        .where(Appointment.on_date == day, Appointment.status != AppointmentStatus.CANCELLED)
         .order_by(Appointment.starts_at, Appointment.id)
         .limit(limit)
     )
+    if user.role is Role.COORDINATOR:
+        # Every appointment of the day at their desks.
+        query = query.where(Case.desk_id.in_(user.desk_ids))
+    else:
+        # The appointments they hold that day and those of the cases they are in charge of, each
+        # found from their side, not among every appointment of the day at every desk.
+        held, theirs, their_case = aliased(Appointment), aliased(Appointment), aliased(Case)
+        mine = sa.union_all(
+            sa.select(held.id).where(held.staff_id == user.id, held.on_date == day),
+            sa.select(theirs.id)
+            .join(their_case, their_case.id == theirs.case_id)
+            .where(their_case.operator_id == user.id, theirs.on_date == day),
+        )
+        query = query.where(Appointment.id.in_(mine))
+        if user.role is not Role.ADMIN:
+            query = query.where(Case.desk_id.in_(user.desk_ids))
+    rows = db.session.execute(query)
     items = []
     for row in rows:
         detail = " · ".join(part for part in (row.starts_at.strftime("%H:%M"), row.place, row.purpose) if part)
@@ -695,7 +712,7 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         .join(Case, Case.id == Intervention.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(
-            Intervention.case_id.in_(_my_active_case_ids(user)),
+            my_active_cases(user),
             Intervention.follow_up_on <= day,
             Intervention.follow_up_done_on.is_(None),
         )
@@ -708,7 +725,7 @@ def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         .join(Case, Case.id == Referral.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(
-            Referral.case_id.in_(_my_active_case_ids(user)),
+            my_active_cases(user),
             Referral.follow_up_on <= day,
             Referral.outcome == ReferralOutcome.PENDING,
         )

@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from sportello.auth.models import User
 from sportello.cases.models import Case, CaseStatus
-from sportello.cases.services import CASE_ROLES, _my_active_case_ids
+from sportello.cases.services import CASE_ROLES, my_active_cases
 from sportello.core import audit
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
@@ -306,7 +306,7 @@ def checklists_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         .join(ProcedureVersion, ProcedureVersion.id == Checklist.procedure_version_id)
         .join(Case, Case.id == Checklist.case_id)
         .join(Person, Person.id == Case.person_id)
-        .where(Checklist.case_id.in_(_my_active_case_ids(user)), Checklist.status == ChecklistStatus.PREPARING)
+        .where(my_active_cases(user), Checklist.status == ChecklistStatus.PREPARING)
         .order_by(Checklist.filing_on.is_(None), Checklist.filing_on, Checklist.id)
         .limit(limit)
     )

@@ -358,6 +358,52 @@ def test_appointments_today_agenda_and_checks(client, login_as, db, case, make_u
     assert appointment.status.value == "done"
 
 
+def test_the_days_appointments_on_each_home_page(app, db, desk, other_desk, make_user, make_person):
+    """An operator sees the appointments they hold and those of the cases they are in charge of;
+    a coordinator every appointment of the day at their desks; never a cancelled one, nor another
+    day's, nor another desk's."""
+    sara = make_user(Role.OPERATOR, [desk], name="Sara Conti")
+    luca = make_user(Role.OPERATOR, [desk], name="Luca Neri")
+    coordinator = make_user(Role.COORDINATOR, [desk])
+    far = make_user(Role.OPERATOR, [other_desk])
+    day = today()
+
+    def case_of(operator, at, name):
+        return services.open_case(
+            make_person(at, given_names=name, family_name="Test"), at, {"operator_id": operator.id}, operator
+        )
+
+    saras, lucas, farther = case_of(sara, desk, "Amal"), case_of(luca, desk, "Bilal"), case_of(far, other_desk, "Chen")
+    for case, staff, at, purpose, status in (
+        (saras, luca, "09:00", "Sara's case, Luca holds it", "planned"),
+        (lucas, sara, "10:00", "Luca's case, Sara holds it", "planned"),
+        (lucas, luca, "11:00", "Luca's own", "planned"),
+        (saras, sara, "12:00", "Cancelled", "cancelled"),
+        (farther, far, "13:00", "Another desk", "planned"),
+    ):
+        services.add_appointment(
+            case,
+            {
+                "on_date": day,
+                "starts_at": time.fromisoformat(at),
+                "staff_id": staff.id,
+                "purpose": purpose,
+                "status": status,
+            },
+        )
+    services.add_appointment(saras, {"on_date": day + timedelta(days=1), "starts_at": time(9), "purpose": "Tomorrow"})
+    db.session.flush()
+
+    def shown(user):
+        with app.test_request_context():
+            return [item.detail.split(" · ")[1] for item in services.appointments_home_section(user)]
+
+    assert shown(sara) == ["Sara's case, Luca holds it", "Luca's case, Sara holds it"]
+    assert shown(luca) == ["Sara's case, Luca holds it", "Luca's case, Sara holds it", "Luca's own"]
+    assert shown(coordinator) == ["Sara's case, Luca holds it", "Luca's case, Sara holds it", "Luca's own"]
+    assert shown(far) == ["Another desk"]
+
+
 def test_a_stale_case_edit_shows_both_versions(client, login_as, db, case, make_user, desk):
     login_as(Role.OPERATOR, language="en")
     colleague = make_user(Role.OPERATOR, [desk], name="Luca Neri")
