@@ -88,28 +88,13 @@ def _backfill():
     rows = op.get_bind().execute(sa.select(referrals).order_by(referrals.c.id)).all()
     made = []
     for row in rows:
-        proposed_on = min(row.created_at.date(), row.status_on)
-        made.append(
-            {
-                "referral_id": row.id,
-                "status": "proposed",
-                "status_on": proposed_on,
-                "recorded_at": row.created_at,
-                "recorded_by_id": row.created_by_id,
-                "note": "",
-            }
-        )
+        told = [("proposed", min(row.created_at.date(), row.status_on), row.created_at, row.created_by_id)]
         if row.status != "proposed":
-            made.append(
-                {
-                    "referral_id": row.id,
-                    "status": row.status,
-                    "status_on": row.status_on,
-                    "recorded_at": row.updated_at,
-                    "recorded_by_id": row.updated_by_id,
-                    "note": "",
-                }
-            )
+            told.append((row.status, row.status_on, row.updated_at, row.updated_by_id))
+        made.extend(
+            {"referral_id": row.id, "status": status, "status_on": on, "recorded_at": at, "recorded_by_id": by, "note": ""}
+            for status, on, at, by in told
+        )
     for start in range(0, len(made), 1000):
         op.bulk_insert(steps, made[start : start + 1000])
 
