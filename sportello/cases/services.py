@@ -207,6 +207,11 @@ TRANSITIONS = {
 }
 
 
+def status_actions(case: Case) -> list[str]:
+    """The status changes ``case`` allows now, in the order the page offers them."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if case.status in sources]
+
+
 def change_status(case: Case, action: str, *, reason: str | None, note: str, on: date | None, version: Any) -> None:
     """Put on hold, resume, close (with a reason) or reopen a case."""
     check_version(case, version)

@@ -248,8 +248,7 @@ def _show(case: Case, status: int = 200, **forms: Any):
     # The status changes the case allows, each with its own form; a failed one as it was typed.
     status_forms = {
         action: StatusForm(formdata=None, version=case.version, on=today(), id_scope=action)
-        for action, (sources, _) in services.TRANSITIONS.items()
-        if case.status in sources
+        for action in services.status_actions(case)
     }
     failed_status = forms.get("status_form")
     if failed_status is not None and failed_status.action.data in status_forms:
