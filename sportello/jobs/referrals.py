@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import format_date, gettext, to_user_timezone
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
@@ -141,19 +141,11 @@ def case_timeline_referrals(case: Case, user) -> list[TimelineReferral]:
     """The steps of the case's referrals on its timeline, newest first."""
     rows = []
     for referral in case_jobs(case).referrals:
-        steps = [(step.status_on, step.status) for step in referral.steps] or _steps_of_the_row(referral)
-        rows.extend(TimelineReferral(on, referral, status, newer) for newer, (on, status) in enumerate(steps))
+        rows.extend(
+            TimelineReferral(step.status_on, referral, step.status, newer) for newer, step in enumerate(referral.steps)
+        )
     rows.sort(key=lambda row: (row.on_date, row.referral.id, -row.newer), reverse=True)
     return rows
-
-
-def _steps_of_the_row(referral: JobReferral) -> list[tuple[date, ReferralStatus]]:
-    """A referral without recorded steps: what its row tells, the latest first."""
-    made_on = to_user_timezone(referral.created_at).date() if referral.created_at else referral.status_on
-    steps = [(min(made_on, referral.status_on), ReferralStatus.PROPOSED)]
-    if referral.status is not ReferralStatus.PROPOSED:
-        steps.insert(0, (referral.status_on, referral.status))
-    return steps
 
 
 # ---- the case's work track ----------------------------------------------------------------------

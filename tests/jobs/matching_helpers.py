@@ -16,6 +16,7 @@ from sportello.jobs.models import (
     Internship,
     InternshipStatus,
     JobReferral,
+    JobReferralStep,
     ReferralStatus,
     Sector,
 )
@@ -50,6 +51,11 @@ def make_referral(db, case, offer, **values) -> JobReferral:
         status_on=values.pop("status_on", today()),
         **values,
     )
+    # Its history as the app records it: put forward, then the status it has now (recorded in
+    # that order; read back, the latest first).
+    referral.steps.append(JobReferralStep(status=ReferralStatus.PROPOSED, status_on=referral.status_on))
+    if referral.status is not ReferralStatus.PROPOSED:
+        referral.steps.append(JobReferralStep(status=referral.status, status_on=referral.status_on))
     db.session.add(referral)
     db.session.flush()
     return referral
