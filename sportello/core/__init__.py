@@ -4,9 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from sportello.core.forms import form_field
+    from sportello.core.forms import form_field, use_fast_html_params
     from sportello.core.views import bp
 
+    use_fast_html_params()
     app.register_blueprint(bp)
     # The ``field`` of templates/macros/forms.html.
     app.jinja_env.globals["form_field"] = form_field

@@ -62,3 +62,30 @@ def test_select_of_a_fixed_list_follows_the_language_and_the_choices(app):
         html = form.desk()
         assert ">North</option>" in html and ">South</option>" not in html
         assert '<option value="3" selected>East</option>' in html
+
+
+def test_html_params_writes_what_wtforms_writes(app):
+    import wtforms.widgets
+    import wtforms.widgets.core
+    from markupsafe import Markup
+
+    from sportello.core.forms import WTFORMS_HTML_PARAMS, html_params
+
+    cases = [
+        {},
+        {"name": "note", "id": "intervention-note", "class_": "form-control is-invalid"},
+        {"type": "date", "value": "2026-12-07", "required": True, "disabled": False},
+        {"value": 'He said "no" & <left>', "data_role": "x", "aria_describedby": "a-help a-error"},
+        {"value": Markup('already <b>"safe"</b>'), "placeholder": "‏عربي‎", "min": 0, "step": 1.5},
+        {"for_": "x", "aria_invalid": "true", "data_some_thing": None, "multiple": True},
+        {'odd"key': "v", "lang": "ar"},
+    ]
+    for kwargs in cases:
+        assert html_params(**kwargs) == WTFORMS_HTML_PARAMS(**kwargs), kwargs
+        assert isinstance(html_params(**kwargs), Markup)
+    # The places WTForms' widgets look it up in use ours once the app is made.
+    assert wtforms.widgets.core.html_params is html_params
+    assert wtforms.widgets.html_params is html_params
+    assert wtforms.widgets.core.Input.html_params is html_params
+    assert wtforms.widgets.core.Button.html_params is html_params
+    assert WTFORMS_HTML_PARAMS is not html_params
