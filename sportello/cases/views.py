@@ -37,7 +37,7 @@ from sportello.cases.models import (
 )
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
-from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.forms import BlankFields, add_field_error, select_choices, today
 from sportello.core.languages import country_choices
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role
@@ -223,21 +223,13 @@ def show(case_id: int):
     return page
 
 
+# The fields of the case page's forms, rendered once per language and per what shapes them.
+ADD_FIELDS = BlankFields("cases/_add_forms.html")
+
+
 def _show(case: Case, status: int = 200, **forms: Any):
     """The case page, with any form that failed kept as the user typed it."""
     file = services.case_file(case, current_user)
-    staff = _staff_choices([case.desk_id], _("Nobody in particular"))
-    goal_form = forms.get("goal_form") or GoalForm(formdata=None)
-    intervention_form = forms.get("intervention_form") or InterventionForm(formdata=None, occurred_on=today())
-    referral_form = forms.get("referral_form") or ReferralForm(formdata=None, referred_on=today())
-    appointment_form = forms.get("appointment_form") or AppointmentForm(
-        formdata=None, staff_id=current_user.id, place=case.desk.name
-    )
-    appointment_form.staff_id.choices = staff
-    appointment_form.status.render_kw = {"disabled": True}
-    referral_form.service_id.choices = select_choices(
-        [("", "—"), *((str(s.id), s.name) for s in services.referral_services())]
-    )
     stage_forms = {}
     for track in case.tracks:
         failed = forms.get("stage_form")
@@ -245,14 +237,8 @@ def _show(case: Case, status: int = 200, **forms: Any):
             stage_forms[track.id] = failed
         else:
             stage_forms[track.id] = StageForm(formdata=None, prefix=f"track{track.id}", stage=track.stage.value)
-    # The status changes the case allows, each with its own form; a failed one as it was typed.
-    status_forms = {
-        action: StatusForm(formdata=None, version=case.version, on=today(), id_scope=action)
-        for action in services.status_actions(case)
-    }
     failed_status = forms.get("status_form")
-    if failed_status is not None and failed_status.action.data in status_forms:
-        status_forms[failed_status.action.data] = failed_status
+    failed_action = failed_status.action.data if failed_status is not None and failed_status.errors else None
     panels = [
         (template, context(case, current_user))
         for template, context in current_app.extensions.get("sportello_case_panels", [])
@@ -262,28 +248,77 @@ def _show(case: Case, status: int = 200, **forms: Any):
         case=case,
         file=file,
         panels=panels,
-        goal_form=goal_form,
-        intervention_form=intervention_form,
-        referral_form=referral_form,
-        appointment_form=appointment_form,
+        add_fields=_add_fields(case, forms) if not case.is_closed else {},
         stage_forms=stage_forms,
-        status_forms=status_forms,
+        status_fields=_status_fields(case, failed_status),
         failed_status=failed_status,
+        failed_action=failed_action,
         failed=forms.get("failed", ""),
         today=today(),
     ), status
+
+
+def _status_fields(case: Case, failed: StatusForm | None) -> dict[str, Any]:
+    """The fields of each status change the case allows; a failed one as it was typed."""
+    day = today()
+    fields = {}
+    for action in services.status_actions(case):
+        if failed is not None and failed.action.data == action:
+            fields[action] = ADD_FIELDS.fields_of("status", failed, action)
+        else:
+            fields[action] = ADD_FIELDS.blank(
+                "status", (day,), lambda action=action: StatusForm(formdata=None, on=day, id_scope=action), action
+            )
+    return fields
+
+
+def _add_fields(case: Case, failed: dict[str, Any]) -> dict[str, Any]:
+    """The fields of the forms that add a row to the case: blank ones from ``ADD_FIELDS``, keyed
+    by what they show besides their labels (today's date, the desk's staff and name, the user, the
+    services), and a failed one as it was typed."""
+    day = today()
+    staff = tuple(services.staff_names([case.desk_id]))
+    referral_services = tuple(services.referral_services())
+
+    def new_appointment() -> AppointmentForm:
+        form = AppointmentForm(formdata=None, staff_id=current_user.id, place=case.desk.name)
+        _set_choices(form, staff, referral_services)
+        return form
+
+    def new_referral() -> ReferralForm:
+        form = ReferralForm(formdata=None, referred_on=day)
+        _set_choices(form, staff, referral_services)
+        return form
+
+    blank = {
+        "goal": ((), lambda: GoalForm(formdata=None)),
+        "intervention": ((day,), lambda: InterventionForm(formdata=None, occurred_on=day)),
+        "referral": ((day, referral_services), new_referral),
+        "appointment": ((staff, current_user.id, case.desk.name), new_appointment),
+    }
+    fields = {}
+    for name, (key, make_form) in blank.items():
+        form = failed.get(f"{name}_form")
+        if form is not None:
+            fields[name] = ADD_FIELDS.fields_of(name, form)
+        else:
+            fields[name] = ADD_FIELDS.blank(name, key, make_form)
+    return fields
+
+
+def _set_choices(form: Any, staff, referral_services) -> None:
+    """The choices a form to add a row reads from the database: the desk's staff, the services."""
+    if hasattr(form, "staff_id"):
+        form.staff_id.choices = select_choices([("", _("Nobody in particular")), *((str(u.id), u.name) for u in staff)])
+    if hasattr(form, "service_id"):
+        form.service_id.choices = select_choices([("", "—"), *((str(s.id), s.name) for s in referral_services)])
 
 
 def _add(case_id: int, form_class: type, form_name: str, anchor: str, create) -> Any:
     """Adding a row to a case: the form, the service, one commit, back to the page."""
     case = get_visible_or_404(Case, case_id, edit=True)
     form = form_class()
-    if hasattr(form, "staff_id"):
-        form.staff_id.choices = _staff_choices([case.desk_id], "")
-    if hasattr(form, "service_id"):
-        form.service_id.choices = select_choices(
-            [("", "—"), *((str(s.id), s.name) for s in services.referral_services())]
-        )
+    _set_choices(form, services.staff_names([case.desk_id]), services.referral_services())
     if form.validate_on_submit():
         try:
             services.require_active(case)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import operator
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import wtforms.widgets
 import wtforms.widgets.core
+from flask import current_app
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -119,6 +121,49 @@ class ScopedIds:
         for field in self:
             field.id = f"{scope}-{field.id}"
             field.label.field_id = field.id
+
+
+class BlankFields:
+    """The fields of forms that a busy page shows blank on every visit (the case page's forms to
+    add a row), rendered by the macros of one template and kept: rendering a form's fields costs
+    more than reading the rows the page lists.
+
+    Kept per macro, language and ``key``. The key must hold everything the blank fields show that
+    their form's class does not fix: default values (today's date, the user) and choices read from
+    the database (the desk's staff), so a cached form is never out of date. A form that failed is
+    rendered afresh with ``fields_of``, as the user typed it."""
+
+    def __init__(self, template: str, size: int = 512) -> None:
+        self.template = template
+        self.size = size
+        self._html: dict[tuple, Markup] = {}
+        self._lock = threading.Lock()
+
+    def blank(self, macro: str, key: tuple, make_form: Callable[[], Any], *args: Any) -> Markup:
+        """The fields of ``make_form()``, from the cache when they were rendered before."""
+        # The template itself is part of the key: reloaded after an edit, it is a new one.
+        template = current_app.jinja_env.get_template(self.template)
+        full_key = (template, macro, str(get_locale()), key, args)
+        html = self._html.get(full_key)
+        if html is None:
+            html = self._render(template, macro, make_form(), args)
+            with self._lock:
+                if len(self._html) >= self.size:
+                    del self._html[next(iter(self._html))]
+                self._html[full_key] = html
+        return html
+
+    def fields_of(self, macro: str, form: Any, *args: Any) -> Markup:
+        """The fields of ``form`` as they are now (a form that failed), not kept."""
+        return self._render(current_app.jinja_env.get_template(self.template), macro, form, args)
+
+    @staticmethod
+    def _render(template: Any, macro: str, form: Any, args: tuple) -> Markup:
+        return Markup(getattr(template.module, macro)(form, *args))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._html.clear()
 
 
 _SELECTS = ("SelectField", "SelectMultipleField")

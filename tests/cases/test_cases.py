@@ -203,6 +203,48 @@ def test_each_label_of_the_case_page_names_its_own_control(client, login_as, db,
     assert shared_label_targets(response) == {}
 
 
+def test_the_blank_forms_are_kept_and_show_what_is_true_now(client, login_as, db, case, make_user, desk, monkeypatch):
+    """The case page's blank forms are rendered once and kept (``cases.views.ADD_FIELDS``). What
+    they show besides their labels is part of what they are kept by: a new colleague, another
+    language or another day shows at once."""
+    from sportello.cases import views
+
+    user = login_as(Role.OPERATOR, language="en")
+    views.ADD_FIELDS.clear()
+    first = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'<option value="{user.id}" selected>' in first  # the appointment is with the user
+    assert (
+        f'id="intervention-occurred_on" name="occurred_on" required type="date" value="{today().isoformat()}"' in first
+    )
+
+    # Seen again, the forms are not built again, and the page is the same.
+    def not_again(*args, **kwargs):
+        raise AssertionError("a blank form was built again")
+
+    for form in ("GoalForm", "InterventionForm", "ReferralForm", "AppointmentForm", "StatusForm"):
+        monkeypatch.setattr(views, form, not_again)
+    again = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert again == first
+    monkeypatch.undo()
+
+    colleague = make_user(Role.OPERATOR, [desk], name="Giulia Nuova")
+    db.session.commit()
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'<option value="{colleague.id}">Giulia Nuova</option>' in html
+
+    user.language = "it"
+    db.session.commit()
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert '<label class="form-label" for="intervention-channel">Canale</label>' in html
+
+    tomorrow = today() + timedelta(days=1)
+    monkeypatch.setattr(views, "today", lambda: tomorrow)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert (
+        f'id="intervention-occurred_on" name="occurred_on" required type="date" value="{tomorrow.isoformat()}"' in html
+    )
+
+
 def test_reopening_is_refused_while_another_case_is_open(db, case, person, desk, make_user):
     user = make_user(Role.OPERATOR, [desk])
     services.change_status(case, "close", reason="moved", note="", on=None, version=case.version)
