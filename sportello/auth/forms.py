@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sportello.core.forms import select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.roles import Role
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import Timestamped, UTCDateTime, Versioned
 from sportello.core.roles import Role
 from sportello.extensions import db

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from sportello.auth.models import Desk, User, user_desks
@@ -24,6 +23,7 @@ from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, RuleError
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import CONTENT_LANGUAGE_CODES
 from sportello.core.model import utcnow
 from sportello.core.roles import Role

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from sportello.auth import services
@@ -17,6 +16,7 @@ from sportello.core import audit
 from sportello.core.concurrency import save_edit
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import AuditFilterForm, add_field_error, select_choices
+from sportello.core.i18n import gettext as _
 from sportello.core.i18n import language_name
 from sportello.core.languages import content_language_choices
 from sportello.core.navigation import admin_links_for
@@ -338,8 +338,7 @@ def audit_trail():
 
 
 def init_nav(app) -> None:
-    from flask_babel import lazy_gettext as _l
-
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.navigation import NavEntry, add_nav_entry
 
     add_nav_entry(app, NavEntry("admin", _l("Admin"), "auth.admin_index", frozenset(ADMIN_ROLES), "/admin"))

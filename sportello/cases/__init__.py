@@ -20,11 +20,10 @@ def add_timeline_source(app: Flask, template: str, source: Callable[[Any, Any], 
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from sportello.cases import models, services, views
     from sportello.core import audit
     from sportello.core.home import add_home_section
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
     from sportello.core.roles import Role
     from sportello.people import add_person_panel

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,6 +29,7 @@ from sportello.cases.models import (
     TrackStage,
 )
 from sportello.core.forms import LongSelect, NoHiddenCharacters, NotInFuture, ScopedIds, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 
 CLEAN = NoHiddenCharacters()
 

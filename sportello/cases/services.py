@@ -15,7 +15,6 @@ import phonenumbers
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, defaultload, joinedload, lazyload, load_only
 
@@ -47,6 +46,7 @@ from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import today
 from sportello.core.home import HomeItem
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.pagination import SlicePage
 from sportello.core.roles import Role
 from sportello.extensions import db

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +37,7 @@ from sportello.cases.models import (
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import BlankFields, add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
 from sportello.core.languages import country_choices
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role

@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import LabelledEnum, Timestamped, UTCDateTime, utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db
@@ -359,7 +359,7 @@ def _start_of_day(day: date, zone: Any) -> datetime:
 
 def shown_value(value: Any, field: str = "") -> str:
     """A stored value as the audit page shows it."""
-    from flask_babel import gettext
+    from sportello.core.i18n import gettext
 
     titles = VALUE_TITLES.get(field)
     if titles and isinstance(value, str) and value in titles:

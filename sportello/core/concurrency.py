@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
+
+from sportello.core.i18n import gettext
 
 
 class StaleEdit(Exception):

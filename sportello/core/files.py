@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from sportello.core.i18n import lazy_gettext as _l
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

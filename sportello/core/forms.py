@@ -15,7 +15,6 @@ import wtforms.widgets
 import wtforms.widgets.core
 from flask import current_app
 from flask_babel import get_locale, get_timezone
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField
@@ -25,6 +24,7 @@ from wtforms.widgets.core import clean_key
 
 from sportello.core.audit import Action
 from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.i18n import lazy_gettext as _l
 
 
 def html_params(**kwargs: Any) -> Markup:

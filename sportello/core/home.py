@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.roles import Role
 
 

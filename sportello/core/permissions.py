@@ -14,9 +14,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from sportello.core.i18n import gettext as _
 from sportello.core.model import utcnow
 from sportello.extensions import db
 

@@ -1,7 +1,6 @@
 """The roles a user can have. What each may do is decided by the models' scoping helpers."""
 
-from flask_babel import lazy_gettext as _l
-
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import LabelledEnum
 
 

@@ -4,10 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from sportello.cases import add_case_panel
     from sportello.core import audit
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.navigation import NavEntry, add_nav_entry
     from sportello.housing import models, offer_views, views
 

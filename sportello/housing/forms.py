@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from sportello.core.forms import LongSelect, MoneyField, NoHiddenCharacters, NotInFuture, Within, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.housing.models import (
     CertificateStatus,
     ContractType,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from sportello.core.forms import MoneyField, NoHiddenCharacters, Within, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.housing import offers
 from sportello.housing.models import Condition, OfferKind, OfferStatus, RoomKind
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_decimal
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sportello.core.concurrency import ConflictRow, StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import add_field_error
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import ngettext
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.extensions import db
 from sportello.housing import offers

@@ -15,13 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import ErrorList, FieldError
 from sportello.core.forms import today
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import utcnow
 from sportello.extensions import db
 from sportello.housing import suitability

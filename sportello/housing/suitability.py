@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from sportello.core.i18n import lazy_gettext as _l
 
 FIRST_FOUR_M2 = Decimal(14)
 FURTHER_M2 = Decimal(10)

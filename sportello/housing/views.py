@@ -7,9 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_currency
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,6 +16,9 @@ from sportello.cases.models import Case
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import lazy_gettext as _l
+from sportello.core.i18n import ngettext
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.extensions import db
 from sportello.housing import services

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, defaultload, lazyload
 from stdnum.it import codicefiscale, iva
 
@@ -27,6 +26,7 @@ from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import ErrorList, FieldError
 from sportello.core.forms import today
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.roles import Role
 from sportello.extensions import db
 from sportello.jobs.models import (

@@ -3,12 +3,12 @@ and the employment board's filter."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from sportello.core.forms import NoHiddenCharacters, NotInFuture, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.jobs.models import ContractType, ReferralStatus
 
 CLEAN = NoHiddenCharacters()

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import LazyString, format_percent
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from sportello.core.forms import MoneyField, NoHiddenCharacters, NotInFuture, ScopedIds, Within, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.jobs import internships
 from sportello.jobs.models import InternshipOutcome
 

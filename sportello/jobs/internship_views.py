@@ -11,8 +11,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_percent
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +19,8 @@ from sportello.cases.models import Case
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.extensions import db
 from sportello.jobs import employers, internships

@@ -18,8 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_decimal, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_decimal
 from sqlalchemy.orm import contains_eager
 
 from sportello.cases import services as case_services
@@ -29,6 +28,8 @@ from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import today
+from sportello.core.i18n import gettext
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.extensions import db
 from sportello.jobs import stages
 from sportello.jobs.employers import can_choose, case_visibility

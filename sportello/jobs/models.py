@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sportello.auth.models import User
 from sportello.cases.models import Case, CasePart
+from sportello.core.i18n import lazy_gettext as _l
+from sportello.core.i18n import lazy_pgettext
 from sportello.core.model import LabelledEnum, Timestamped, UTCDateTime, Versioned, utcnow
 from sportello.core.roles import Role
 from sportello.extensions import db

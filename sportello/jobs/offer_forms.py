@@ -3,7 +3,6 @@ and an offer's status."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from sportello.core.forms import NoHiddenCharacters, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.jobs import employers
 from sportello.jobs.models import Cefr, ContractType, DrivingLicence, Hours, OfferStatus, Sector
 

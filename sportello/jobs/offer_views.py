@@ -7,14 +7,14 @@ them. Rules live in ``jobs.employers``.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import add_field_error, today
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.extensions import db
 from sportello.jobs import employers

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,6 +26,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from sportello.core.forms import LongSelect, NoHiddenCharacters, NotInFuture, select_choices, today
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import country_choices, spoken_language_choices
 from sportello.jobs import profiles
 from sportello.jobs.models import (

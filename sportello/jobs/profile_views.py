@@ -12,9 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +21,9 @@ from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import lazy_gettext as _l
+from sportello.core.i18n import ngettext
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.signals import person_rows_moved
 from sportello.extensions import db

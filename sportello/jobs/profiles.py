@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload, selectinload
 
 from sportello.cases.models import Case, CaseStatus
@@ -28,6 +27,7 @@ from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import ErrorList
 from sportello.core.forms import has_hidden_characters, today
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import SPOKEN_LANGUAGES, is_country
 from sportello.core.model import utcnow
 from sportello.extensions import db

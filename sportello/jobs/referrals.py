@@ -16,8 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import format_date, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -29,6 +28,8 @@ from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import today
+from sportello.core.i18n import gettext
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.extensions import db
 from sportello.jobs import stages
 from sportello.jobs.models import (

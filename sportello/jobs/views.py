@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import lazyload
@@ -19,6 +18,7 @@ from sportello.cases.models import Case
 from sportello.core.concurrency import save_edit
 from sportello.core.exceptions import RuleError
 from sportello.core.forms import select_choices, today
+from sportello.core.i18n import gettext as _
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.extensions import db
 from sportello.jobs import board as board_service
@@ -30,10 +30,9 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def register(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from sportello.cases import add_case_panel, add_timeline_source
     from sportello.core import audit
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.navigation import NavEntry, add_nav_entry
     from sportello.jobs import models
 

@@ -5,11 +5,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from sportello.cases import add_case_panel, add_timeline_source
     from sportello.core import audit
     from sportello.core.home import add_home_section
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.languages import add_spoken_languages_source
     from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
     from sportello.core.roles import Role

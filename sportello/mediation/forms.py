@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from sportello.core.forms import LongSelect, NoHiddenCharacters, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.mediation.models import Mode, RequestStatus, SessionOutcome, Setting, Urgency
 
 CLEAN = NoHiddenCharacters()

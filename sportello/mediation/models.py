@@ -10,9 +10,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import LabelledEnum, Timestamped, UTCDateTime, Versioned
 from sportello.core.roles import Role
 from sportello.extensions import db

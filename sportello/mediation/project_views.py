@@ -4,11 +4,11 @@ kept by coordinators and administrators. Rules live in ``mediation.roster``."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from sportello.core.concurrency import save_edit
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import add_field_error, today
+from sportello.core.i18n import gettext as _
 from sportello.core.permissions import require_roles
 from sportello.extensions import db
 from sportello.mediation import roster

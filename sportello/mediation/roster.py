@@ -14,8 +14,6 @@ from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +22,8 @@ from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import SPOKEN_LANGUAGES, language_title
 from sportello.core.model import utcnow
 from sportello.core.roles import Role

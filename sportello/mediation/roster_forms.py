@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sportello.core.forms import LongSelect, MoneyField, NoHiddenCharacters, Within, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import spoken_language_choices
 from sportello.mediation.models import Setting
 from sportello.people.models import LanguageLevel

@@ -9,14 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_time, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_time
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from sportello.core.concurrency import ConflictRow, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import add_field_error, today
+from sportello.core.i18n import gettext as _
+from sportello.core.i18n import ngettext
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role
 from sportello.extensions import db

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import format_date, format_time, get_timezone
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, selectinload
 
 from sportello.cases.models import Case
@@ -23,6 +22,7 @@ from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.home import HomeItem
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import language_title
 from sportello.core.model import utcnow
 from sportello.core.pagination import SlicePage

@@ -3,12 +3,12 @@ picker and the hours report's filters."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, MonthField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from sportello.core.forms import NoHiddenCharacters
+from sportello.core.i18n import lazy_gettext as _l
 
 CLEAN = NoHiddenCharacters()
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +16,7 @@ from sportello.auth.models import Desk
 from sportello.core.concurrency import StaleEdit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
 from sportello.core.i18n import text_direction
 from sportello.core.permissions import require_roles
 from sportello.core.roles import Role

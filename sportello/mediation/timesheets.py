@@ -19,8 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_date, format_decimal, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_decimal
 
 from sportello.cases.models import Case
 from sportello.core import audit
@@ -29,6 +28,8 @@ from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import today
 from sportello.core.home import HomeItem
+from sportello.core.i18n import gettext, ngettext
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import language_title
 from sportello.core.model import utcnow
 from sportello.core.pagination import ListPage

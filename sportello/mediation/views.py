@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +17,7 @@ from sportello.cases.models import Case
 from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
 from sportello.core.languages import spoken_language_choices
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role

@@ -14,10 +14,9 @@ def add_person_panel(app: Flask, template: str, context: Callable[[Any, Any], di
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from sportello.core import audit
     from sportello.core.home import add_home_section
+    from sportello.core.i18n import lazy_gettext as _l
     from sportello.core.navigation import AdminLink, NavEntry, add_admin_link, add_nav_entry
     from sportello.core.roles import Role
     from sportello.people import models, services, views

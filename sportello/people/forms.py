@@ -3,7 +3,6 @@ vulnerabilities, consent records, attachments and merges."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from sportello.core.forms import LatinLetters, LongSelect, NoHiddenCharacters, NotInFuture, select_choices
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import content_language_choices, country_choices, spoken_language_choices
 from sportello.people.models import (
     CONSENT_PURPOSES,

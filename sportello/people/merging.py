@@ -21,12 +21,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from sportello.core import audit
 from sportello.core.audit import Action, AuditEntry
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import RuleError
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.signals import person_rows_moved
 from sportello.extensions import db
 from sportello.people import matching

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from codicefiscale import codicefiscale
 from flask import url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, lazyload, selectinload
 
@@ -27,6 +26,7 @@ from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors
 from sportello.core.forms import today
 from sportello.core.home import HomeItem
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.model import utcnow
 from sportello.core.pagination import ListPage
 from sportello.core.roles import Role

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -18,6 +17,7 @@ from sportello.core.concurrency import StaleEdit, save_edit
 from sportello.core.errors import render_error
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import add_field_error, select_choices, today
+from sportello.core.i18n import gettext as _
 from sportello.core.languages import country_choices
 from sportello.core.permissions import get_visible_or_404, require_roles
 from sportello.core.roles import Role

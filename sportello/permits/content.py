@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-from flask_babel import lazy_gettext as _l
 
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import CONTENT_LANGUAGES
 from sportello.extensions import db
 from sportello.permits.labels import LABELS

@@ -4,10 +4,10 @@ withdrawing a procedure from new checklists."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
+from sportello.core.i18n import gettext as _
 from sportello.core.permissions import require_roles
 from sportello.extensions import db
 from sportello.permits import services

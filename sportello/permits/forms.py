@@ -3,7 +3,6 @@ procedure."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
@@ -30,6 +29,7 @@ from sportello.core.forms import (
     has_hidden_characters,
     select_choices,
 )
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import content_language_choices
 from sportello.permits.content import TEXT_MAX_LENGTH, ProcedureContent
 from sportello.permits.models import ChecklistStatus, FilingPlace, ItemStatus

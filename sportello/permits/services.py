@@ -18,7 +18,6 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -31,6 +30,7 @@ from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
 from sportello.core.forms import has_hidden_characters, today
 from sportello.core.home import HomeItem
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import CONTENT_LANGUAGE_CODES
 from sportello.core.model import utcnow
 from sportello.core.roles import Role

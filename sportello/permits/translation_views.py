@@ -4,7 +4,6 @@ translation, and PO export and import. Who may do what is decided in ``permits.t
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sportello.core.concurrency import StaleEdit, conflict_rows
 from sportello.core.exceptions import FieldError
 from sportello.core.forms import add_field_error, select_choices
+from sportello.core.i18n import gettext as _
 from sportello.core.languages import review_languages_of
 from sportello.core.permissions import require_roles
 from sportello.extensions import db

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, joinedload
 
 from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, check_version
 from sportello.core.exceptions import FieldError
+from sportello.core.i18n import lazy_gettext as _l
 from sportello.core.languages import CONTENT_LANGUAGE_CODES, review_languages_of
 from sportello.core.model import LabelledEnum, utcnow
 from sportello.core.roles import Role

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from sportello.cases.models import Case
@@ -13,6 +12,7 @@ from sportello.core import audit
 from sportello.core.concurrency import StaleEdit, conflict_rows, save_edit
 from sportello.core.exceptions import FieldError, RuleError
 from sportello.core.forms import add_field_error
+from sportello.core.i18n import gettext as _
 from sportello.core.languages import CONTENT_LANGUAGE_CODES, own_name
 from sportello.core.permissions import get_visible_or_404, public, require_roles
 from sportello.extensions import db, limiter

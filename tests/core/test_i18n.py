@@ -185,3 +185,36 @@ def test_shipped_catalog_is_complete(fresh_template, locale):
     assert fuzzy == [], f"{locale}: fuzzy entries {fuzzy[:5]}"
     errors = [(m.id, e) for m, errs in catalog.check() for e in errs]
     assert errors == [], errors[:5]
+
+
+def test_messages_follow_the_language_of_the_moment(app):
+    """The catalogue is kept for the request, and changes with ``force_locale`` and back."""
+    from flask_babel import force_locale, refresh
+
+    from sportello.core.i18n import catalogue, gettext, lazy_gettext, ngettext
+
+    title = lazy_gettext("Cases")
+    with app.test_request_context("/?lang=it"):
+        assert gettext("Cases") == str(title) == "Casi"
+        assert catalogue() is catalogue()
+        with force_locale("ar"):
+            assert gettext("Cases") == str(title) != "Casi"
+            assert ngettext("%(num)s person", "%(num)s people", 3) != "3 people"
+        assert gettext("Cases") == "Casi"
+        refresh()
+        assert gettext("Cases") == "Casi"
+        assert ngettext("%(num)s person", "%(num)s people", 1) == "1 persona"
+        assert gettext("Opened on %(date)s", date="1/2") == "Aperto il 1/2"
+    assert gettext("Cases") == "Cases"  # no request: the message as written
+
+
+def test_template_messages_are_format_strings_escaped_in_html(app):
+    with app.test_request_context("/?lang=en"):
+        render = app.jinja_env.from_string
+        assert render("{{ _('In charge: %(name)s', name=who) }}").render(who="<b>A</b>") == (
+            "In charge: &lt;b&gt;A&lt;/b&gt;"
+        )
+        assert render("{{ _('100%% sure') }}|{{ _('Cases') }}").render() == "100% sure|Cases"
+        assert render("{{ ngettext('%(num)s person', '%(num)s people', n, num=m) }}").render(n=2, m="two") == (
+            "two people"
+        )
