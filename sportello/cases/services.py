@@ -645,18 +645,25 @@ def search_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: i
 # ---- the operator's day -----------------------------------------------------------------------
 
 
-def _my_cases(user: User) -> sa.ColumnElement[bool]:
-    """Operators follow the cases they are in charge of; coordinators all cases of their desks;
+# Its statements are built once per kind of user and take the user as parameters (``home_params``):
+# building one cost about as much as running it.
+
+
+def home_params(user: User) -> dict[str, Any]:
+    """The parameters of the home page's statements: the user, their desks and the day."""
+    return {"user_id": user.id, "desk_ids": sorted(user.desk_ids), "day": today()}
+
+
+def my_active_cases(role: Role) -> sa.ColumnElement[bool]:
+    """The active cases a user of that role follows, as a condition on the query's own ``Case``
+    (joined once, not looked up in a subquery, so the query is cheap to plan and to run), with
+    the user as ``home_params``. Coordinators follow every case of their desks; operators and
     admins the cases they are in charge of."""
-    if user.role is Role.COORDINATOR:
-        return Case.desk_id.in_(user.desk_ids)
-    return Case.operator_id == user.id
-
-
-def my_active_cases(user: User) -> sa.ColumnElement[bool]:
-    """The user's active cases, as a condition on the query's own ``Case``: joined once, not
-    looked up again in a subquery, so a query of the home page is cheap to plan and to run."""
-    return sa.and_(_my_cases(user), Case.status.in_(ACTIVE_STATUSES))
+    if role is Role.COORDINATOR:
+        mine = Case.desk_id.in_(sa.bindparam("desk_ids", expanding=True))
+    else:
+        mine = Case.operator_id == sa.bindparam("user_id")
+    return sa.and_(mine, Case.status.in_(ACTIVE_STATUSES))
 
 
 # The home page reads plain columns: few joins keep the queries cheap to plan and to run.
@@ -670,34 +677,8 @@ def _case_title(row: Any) -> str:
 def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     if user.role not in CASE_ROLES:
         return []
-    day = today()
-    query = (
-        sa.select(Appointment.starts_at, Appointment.place, Appointment.purpose, Appointment.status, *_CASE_COLUMNS)
-        .join(Case, Case.id == Appointment.case_id)
-        .join(Person, Person.id == Case.person_id)
-        .where(Appointment.on_date == day, Appointment.status != AppointmentStatus.CANCELLED)
-        .order_by(Appointment.starts_at, Appointment.id)
-        .limit(limit)
-    )
-    if user.role is Role.COORDINATOR:
-        # Every appointment of the day at their desks.
-        query = query.where(Case.desk_id.in_(user.desk_ids))
-    else:
-        # The appointments they hold that day and those of the cases they are in charge of, each
-        # found from their side, not among every appointment of the day at every desk.
-        held, theirs, their_case = aliased(Appointment), aliased(Appointment), aliased(Case)
-        mine = sa.union_all(
-            sa.select(held.id).where(held.staff_id == user.id, held.on_date == day),
-            sa.select(theirs.id)
-            .join(their_case, their_case.id == theirs.case_id)
-            .where(their_case.operator_id == user.id, theirs.on_date == day),
-        )
-        query = query.where(Appointment.id.in_(mine))
-        if user.role is not Role.ADMIN:
-            query = query.where(Case.desk_id.in_(user.desk_ids))
-    rows = db.session.execute(query)
     items = []
-    for row in rows:
+    for row in db.session.execute(_appointments_home_query(user.role, limit), home_params(user)):
         detail = " · ".join(part for part in (row.starts_at.strftime("%H:%M"), row.place, row.purpose) if part)
         if row.status is not AppointmentStatus.PLANNED:
             detail = f"{detail} · {row.status.title}"
@@ -707,44 +688,73 @@ def appointments_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     return items
 
 
+@cache
+def _appointments_home_query(role: Role, limit: int) -> sa.Select:
+    day = sa.bindparam("day")
+    query = (
+        sa.select(Appointment.starts_at, Appointment.place, Appointment.purpose, Appointment.status, *_CASE_COLUMNS)
+        .join(Case, Case.id == Appointment.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(Appointment.on_date == day, Appointment.status != AppointmentStatus.CANCELLED)
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(limit)
+    )
+    desks = Case.desk_id.in_(sa.bindparam("desk_ids", expanding=True))
+    if role is Role.COORDINATOR:
+        # Every appointment of the day at their desks.
+        return query.where(desks)
+    # The appointments they hold that day and those of the cases they are in charge of, each
+    # found from their side, not among every appointment of the day at every desk.
+    user_id = sa.bindparam("user_id")
+    held, theirs, their_case = aliased(Appointment), aliased(Appointment), aliased(Case)
+    mine = sa.union_all(
+        sa.select(held.id).where(held.staff_id == user_id, held.on_date == day),
+        sa.select(theirs.id)
+        .join(their_case, their_case.id == theirs.case_id)
+        .where(their_case.operator_id == user_id, theirs.on_date == day),
+    )
+    query = query.where(Appointment.id.in_(mine))
+    return query if role is Role.ADMIN else query.where(desks)
+
+
 def follow_ups_home_section(user: User, limit: int = 12) -> list[HomeItem]:
     """Follow-ups of interventions and pending referrals that are due today or late."""
     if user.role not in CASE_ROLES:
         return []
-    day = today()
-    interventions = db.session.execute(
-        sa.select(Intervention.follow_up_on, Intervention.note, *_CASE_COLUMNS)
-        .join(Case, Case.id == Intervention.case_id)
-        .join(Person, Person.id == Case.person_id)
-        .where(
-            my_active_cases(user),
-            Intervention.follow_up_on <= day,
-            Intervention.follow_up_done_on.is_(None),
-        )
-        .order_by(Intervention.follow_up_on, Intervention.id)
-        .limit(limit)
-    )
-    referrals = db.session.execute(
-        sa.select(Referral.follow_up_on, ReferralService.name.label("service"), *_CASE_COLUMNS)
-        .join(ReferralService, ReferralService.id == Referral.service_id)
-        .join(Case, Case.id == Referral.case_id)
-        .join(Person, Person.id == Case.person_id)
-        .where(
-            my_active_cases(user),
-            Referral.follow_up_on <= day,
-            Referral.outcome == ReferralOutcome.PENDING,
-        )
-        .order_by(Referral.follow_up_on, Referral.id)
-        .limit(limit)
-    )
+    params = home_params(user)
+    day = params["day"]
+    interventions, referrals = _follow_ups_home_queries(user.role, limit)
     due: list[tuple[date, HomeItem]] = []
-    for row in interventions:
+    for row in db.session.execute(interventions, params):
         due.append((row.follow_up_on, _follow_up_item(row, row.note, "timeline", day)))
-    for row in referrals:
+    for row in db.session.execute(referrals, params):
         text = str(_l("Referral to %(service)s: outcome?", service=row.service))
         due.append((row.follow_up_on, _follow_up_item(row, text, "referrals", day)))
     due.sort(key=lambda pair: pair[0])
     return [item for _, item in due[:limit]]
+
+
+@cache
+def _follow_ups_home_queries(role: Role, limit: int) -> tuple[sa.Select, sa.Select]:
+    day = sa.bindparam("day")
+    interventions = (
+        sa.select(Intervention.follow_up_on, Intervention.note, *_CASE_COLUMNS)
+        .join(Case, Case.id == Intervention.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(my_active_cases(role), Intervention.follow_up_on <= day, Intervention.follow_up_done_on.is_(None))
+        .order_by(Intervention.follow_up_on, Intervention.id)
+        .limit(limit)
+    )
+    referrals = (
+        sa.select(Referral.follow_up_on, ReferralService.name.label("service"), *_CASE_COLUMNS)
+        .join(ReferralService, ReferralService.id == Referral.service_id)
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(my_active_cases(role), Referral.follow_up_on <= day, Referral.outcome == ReferralOutcome.PENDING)
+        .order_by(Referral.follow_up_on, Referral.id)
+        .limit(limit)
+    )
+    return interventions, referrals
 
 
 def _follow_up_item(row: Any, text: str, anchor: str, day: date) -> HomeItem:

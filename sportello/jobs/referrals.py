@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,38 +86,51 @@ class CaseJobs:
 def case_jobs(case: Case) -> CaseJobs:
     """The person's profile line, the case's referrals (with offer and employer) and internships
     (with host): three queries, kept for the request, shared by the panel and the timeline."""
-    cache = g.setdefault("case_jobs", {})
-    if case.id not in cache:
-        cache[case.id] = _load(case)
-    return cache[case.id]
+    kept = g.setdefault("case_jobs", {})
+    if case.id not in kept:
+        kept[case.id] = _load(case)
+    return kept[case.id]
 
 
 def _load(case: Case) -> CaseJobs:
-    row = db.session.execute(
-        sa.select(SkillsProfile.stage, SkillsProfile.italian_level, SkillsProfile.stage_on).where(
-            SkillsProfile.person_id == case.person_id
-        )
-    ).first()
+    row = db.session.execute(_profile_line_query(), {"person_id": case.person_id}).first()
     result = CaseJobs(ProfileLine(*row) if row is not None else None)
-    result.referrals = list(
-        db.session.scalars(
-            sa.select(JobReferral)
-            .where(JobReferral.case_id == case.id)
-            .options(lazyload(JobReferral.case), joinedload(JobReferral.steps).lazyload(JobReferralStep.recorded_by))
-            .order_by(JobReferral.status_on.desc(), JobReferral.id.desc())
-        ).unique()
-    )
-    result.internships = list(
-        db.session.scalars(
-            sa.select(Internship)
-            .where(Internship.case_id == case.id)
-            .options(lazyload(Internship.case))
-            .order_by(Internship.starts_on.desc(), Internship.id.desc())
-        )
-    )
+    this_case = {"case_id": case.id}
+    result.referrals = list(db.session.scalars(_referrals_query(), this_case).unique())
+    result.internships = list(db.session.scalars(_internships_query(), this_case))
     for row in (*result.referrals, *result.internships):
         set_committed_value(row, "case", case)
     return result
+
+
+# The case page's statements, built once, on first use: it runs them on every visit.
+
+
+@cache
+def _profile_line_query() -> sa.Select:
+    return sa.select(SkillsProfile.stage, SkillsProfile.italian_level, SkillsProfile.stage_on).where(
+        SkillsProfile.person_id == sa.bindparam("person_id")
+    )
+
+
+@cache
+def _referrals_query() -> sa.Select:
+    return (
+        sa.select(JobReferral)
+        .where(JobReferral.case_id == sa.bindparam("case_id"))
+        .options(lazyload(JobReferral.case), joinedload(JobReferral.steps).lazyload(JobReferralStep.recorded_by))
+        .order_by(JobReferral.status_on.desc(), JobReferral.id.desc())
+    )
+
+
+@cache
+def _internships_query() -> sa.Select:
+    return (
+        sa.select(Internship)
+        .where(Internship.case_id == sa.bindparam("case_id"))
+        .options(lazyload(Internship.case))
+        .order_by(Internship.starts_on.desc(), Internship.id.desc())
+    )
 
 
 def _forget(case_id: int) -> None:

@@ -727,28 +727,8 @@ _SESSION_LINE_OPTIONS = (
 def to_confirm_home_section(user) -> list[HomeItem]:
     """Sessions logged on the user's cases (or, for coordinators, their desks') waiting for
     confirmation."""
-    query = (
-        sa.select(MediationSession)
-        .join(MediationSession.request)
-        .where(MediationSession.status == SessionStatus.LOGGED)
-        .order_by(MediationSession.on_date, MediationSession.starts_at)
-        .limit(20)
-        .options(*_SESSION_LINE_OPTIONS)
-    )
-    if user.role is Role.OPERATOR:
-        # The operator's own requests, through their cases and who created them: a few rows to
-        # start from, where the desk has thousands (the desk is checked on those few).
-        own_cases = sa.select(Case.id).where(Case.operator_id == user.id)
-        columns = (MediationRequest.id, MediationRequest.desk_id)
-        own_requests = sa.union(
-            sa.select(*columns).where(MediationRequest.case_id.in_(own_cases)),
-            sa.select(*columns).where(MediationRequest.created_by_id == user.id),
-        ).subquery()
-        query = query.join(own_requests, own_requests.c.id == MediationSession.request_id).where(
-            own_requests.c.desk_id.in_(user.desk_ids)
-        )
-    elif user.role is not Role.ADMIN:
-        query = query.where(MediationRequest.desk_id.in_(user.desk_ids))
+    query = _to_confirm_query(user.role)
+    params = {"user_id": user.id, "desk_ids": sorted(user.desk_ids)}
     return [
         HomeItem(
             title=_request_line(session.request),
@@ -757,5 +737,35 @@ def to_confirm_home_section(user) -> list[HomeItem]:
                 [session.mediator.name, language_title(session.language), str(_l("%(num)s min", num=session.minutes))]
             ),
         )
-        for session in db.session.scalars(query)
+        for session in db.session.scalars(query, params)
     ]
+
+
+@functools.cache
+def _to_confirm_query(role: Role) -> sa.Select:
+    """Built once per role, with the user as the parameters "user_id" and "desk_ids"."""
+    query = (
+        sa.select(MediationSession)
+        .join(MediationSession.request)
+        .where(MediationSession.status == SessionStatus.LOGGED)
+        .order_by(MediationSession.on_date, MediationSession.starts_at)
+        .limit(20)
+        .options(*_SESSION_LINE_OPTIONS)
+    )
+    desks = sa.bindparam("desk_ids", expanding=True)
+    if role is Role.OPERATOR:
+        # The operator's own requests, through their cases and who created them: a few rows to
+        # start from, where the desk has thousands (the desk is checked on those few).
+        user_id = sa.bindparam("user_id")
+        own_cases = sa.select(Case.id).where(Case.operator_id == user_id)
+        columns = (MediationRequest.id, MediationRequest.desk_id)
+        own_requests = sa.union(
+            sa.select(*columns).where(MediationRequest.case_id.in_(own_cases)),
+            sa.select(*columns).where(MediationRequest.created_by_id == user_id),
+        ).subquery()
+        return query.join(own_requests, own_requests.c.id == MediationSession.request_id).where(
+            own_requests.c.desk_id.in_(desks)
+        )
+    if role is not Role.ADMIN:
+        return query.where(MediationRequest.desk_id.in_(desks))
+    return query

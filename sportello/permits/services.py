@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from sportello.auth.models import User
 from sportello.cases.models import Case, CaseStatus
-from sportello.cases.services import CASE_ROLES, my_active_cases
+from sportello.cases.services import CASE_ROLES, home_params, my_active_cases
 from sportello.core import audit
 from sportello.core.concurrency import check_version
 from sportello.core.exceptions import FieldError, FieldErrors, RuleError
@@ -288,11 +288,10 @@ def renewal_window(person: Person) -> tuple[date, date] | None:
     return person.permit_expires_on - RENEWAL_WINDOW, person.permit_expires_on + RENEWAL_WINDOW
 
 
-def checklists_home_section(user: User, limit: int = 12) -> list[HomeItem]:
-    """Checklists still being prepared on the user's active cases, the next filing date first."""
-    if user.role not in PERMIT_ROLES:
-        return []
-    rows = db.session.execute(
+@functools.cache
+def _checklists_home_query(role: Role, limit: int) -> sa.Select:
+    """Built once per role, with the user as ``home_params``."""
+    return (
         sa.select(
             Checklist.id,
             Checklist.items_ready,
@@ -306,10 +305,17 @@ def checklists_home_section(user: User, limit: int = 12) -> list[HomeItem]:
         .join(ProcedureVersion, ProcedureVersion.id == Checklist.procedure_version_id)
         .join(Case, Case.id == Checklist.case_id)
         .join(Person, Person.id == Case.person_id)
-        .where(my_active_cases(user), Checklist.status == ChecklistStatus.PREPARING)
+        .where(my_active_cases(role), Checklist.status == ChecklistStatus.PREPARING)
         .order_by(Checklist.filing_on.is_(None), Checklist.filing_on, Checklist.id)
         .limit(limit)
     )
+
+
+def checklists_home_section(user: User, limit: int = 12) -> list[HomeItem]:
+    """Checklists still being prepared on the user's active cases, the next filing date first."""
+    if user.role not in PERMIT_ROLES:
+        return []
+    rows = db.session.execute(_checklists_home_query(user.role, limit), home_params(user))
     day = today()
     items = []
     for row in rows:
