@@ -277,8 +277,9 @@ def _add_fields(case: Case, failed: dict[str, Any]) -> dict[str, Any]:
     by what they show besides their labels (today's date, the desk's staff and name, the user, the
     services), and a failed one as it was typed."""
     day = today()
-    staff = tuple(services.staff_names([case.desk_id]))
-    referral_services = tuple(services.referral_services())
+    # Plain (id, name) pairs: they are part of the cache's keys.
+    staff = tuple((row.id, row.name) for row in services.staff_names([case.desk_id]))
+    referral_services = tuple((row.id, row.name) for row in services.referral_services())
 
     def new_appointment() -> AppointmentForm:
         form = AppointmentForm(formdata=None, staff_id=current_user.id, place=case.desk.name)
@@ -309,9 +310,9 @@ def _add_fields(case: Case, failed: dict[str, Any]) -> dict[str, Any]:
 def _set_choices(form: Any, staff, referral_services) -> None:
     """The choices a form to add a row reads from the database: the desk's staff, the services."""
     if hasattr(form, "staff_id"):
-        form.staff_id.choices = select_choices([("", _("Nobody in particular")), *((str(u.id), u.name) for u in staff)])
+        form.staff_id.choices = select_choices([("", _("Nobody in particular")), *((str(i), n) for i, n in staff)])
     if hasattr(form, "service_id"):
-        form.service_id.choices = select_choices([("", "—"), *((str(s.id), s.name) for s in referral_services)])
+        form.service_id.choices = select_choices([("", "—"), *((str(i), n) for i, n in referral_services)])
 
 
 def _add(case_id: int, form_class: type, form_name: str, anchor: str, create) -> Any:
