@@ -101,6 +101,11 @@ FAST_PAGES = {
     "job offers for a case": 50.0,
 }
 FUZZY_VS_EXACT = 3.0
+# Requests to a page before it is timed: a page is timed as a running server serves it. On
+# PostgreSQL a connection prepares a statement at its fifth run (psycopg), and the server plans it
+# afresh for five more before it keeps a generic plan: until then the case page takes 25-30 ms
+# instead of 15-16.
+WARM_UP = 12
 
 
 @dataclass
@@ -256,7 +261,7 @@ def measure_size(url: str, size: int, repeat: int, pages: list[tuple] = PAGES) -
         for name, role, path in pages:
             client = clients.get(role) or clients.setdefault(role, _login(app, role))
             path = path.format(**values)
-            for _ in range(3):
+            for _ in range(WARM_UP):
                 client.get(path)
             timings, status = [], 0
             for _ in range(repeat):
