@@ -64,8 +64,10 @@ class Desk(Timestamped, Versioned, db.Model):
         return user.role is Role.ADMIN or (user.role is Role.COORDINATOR and self.id in user.desk_ids)
 
 
-# Active operators and coordinators: the staff a desk's forms offer (``cases.services.staff_of``).
-_STAFF = "active IS true AND role IN ('operator', 'coordinator')"
+# The staff a desk's forms offer (``cases.services.staff_of`` and ``staff_names``): its active
+# operators and coordinators.
+STAFF_ROLES = (Role.OPERATOR, Role.COORDINATOR)
+_STAFF = "active IS true AND role IN ({})".format(", ".join(f"'{role.value}'" for role in STAFF_ROLES))
 
 
 class User(UserMixin, Timestamped, Versioned, db.Model):
@@ -106,6 +108,16 @@ class User(UserMixin, Timestamped, Versioned, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @classmethod
+    def is_staff(cls) -> sa.ColumnElement[bool]:
+        """Active operators and coordinators, with the roles written into the statement: the plan
+        PostgreSQL keeps for it can then read ``ix_users_staff``, whose condition is the same.
+        With the roles as parameters, a kept plan cannot know they match the index's."""
+        roles = sa.bindparam(
+            "staff_roles", list(STAFF_ROLES), expanding=True, literal_execute=True, type_=cls.__table__.c.role.type
+        )
+        return sa.and_(cls.active.is_(True), cls.role.in_(roles))
 
     @property
     def desk_ids(self) -> set[int]:

@@ -96,11 +96,7 @@ def desks_for_new_case(user: User) -> list[Desk]:
 def _staff_query(*columns: Any) -> sa.Select:
     """The staff of the desks given as the parameter "desk_ids"."""
     members = sa.select(user_desks.c.user_id).where(user_desks.c.desk_id.in_(sa.bindparam("desk_ids", expanding=True)))
-    return (
-        sa.select(*columns)
-        .where(User.id.in_(members), User.active.is_(True), User.role.in_((Role.OPERATOR, Role.COORDINATOR)))
-        .order_by(User.name)
-    )
+    return sa.select(*columns).where(User.id.in_(members), User.is_staff()).order_by(User.name)
 
 
 def staff_of(desk_ids: set[int] | list[int]) -> list[User]:

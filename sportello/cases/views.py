@@ -319,7 +319,8 @@ def _add(case_id: int, form_class: type, form_name: str, anchor: str, create) ->
     """Adding a row to a case: the form, the service, one commit, back to the page."""
     case = get_visible_or_404(Case, case_id, edit=True)
     form = form_class()
-    _set_choices(form, services.staff_names([case.desk_id]), services.referral_services())
+    staff = services.staff_names([case.desk_id]) if hasattr(form, "staff_id") else ()
+    _set_choices(form, staff, services.referral_services() if hasattr(form, "service_id") else ())
     if form.validate_on_submit():
         try:
             services.require_active(case)

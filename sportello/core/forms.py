@@ -6,6 +6,7 @@ import operator
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -50,7 +51,7 @@ WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
 
 def use_fast_html_params() -> None:
     """Have WTForms' widgets write their attributes with ``html_params`` above. Its widgets look
-    the function up in three places: their module, the package, and the ``Input`` and ``Button``
+    the function up in four places: their module, the package, and the ``Input`` and ``Button``
     classes. WTForms is pinned; ``tests/core/test_forms.py`` checks the places and the output."""
     wtforms.widgets.core.html_params = html_params
     wtforms.widgets.html_params = html_params
@@ -136,7 +137,9 @@ class BlankFields:
     def __init__(self, template: str, size: int = 512) -> None:
         self.template = template
         self.size = size
-        self._html: dict[tuple, Markup] = {}
+        # The least recently used first: the forms every user shares stay, the day's and the
+        # user's own give way.
+        self._html: OrderedDict[tuple, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
     def blank(self, macro: str, key: tuple, make_form: Callable[[], Any], *args: Any) -> Markup:
@@ -144,13 +147,16 @@ class BlankFields:
         # The template itself is part of the key: reloaded after an edit, it is a new one.
         template = current_app.jinja_env.get_template(self.template)
         full_key = (template, macro, str(get_locale()), key, args)
-        html = self._html.get(full_key)
-        if html is None:
-            html = self._render(template, macro, make_form(), args)
-            with self._lock:
-                if len(self._html) >= self.size:
-                    del self._html[next(iter(self._html))]
-                self._html[full_key] = html
+        with self._lock:
+            html = self._html.get(full_key)
+            if html is not None:
+                self._html.move_to_end(full_key)
+                return html
+        html = self._render(template, macro, make_form(), args)
+        with self._lock:
+            self._html[full_key] = html
+            while len(self._html) > self.size:
+                self._html.popitem(last=False)
         return html
 
     def fields_of(self, macro: str, form: Any, *args: Any) -> Markup:

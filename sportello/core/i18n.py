@@ -1,4 +1,4 @@
-"""Interface language: choice, direction and formatting helpers for templates.
+"""Interface language: choice, direction, messages and formatting helpers for templates.
 
 The locale is the user's setting, then ``?lang=`` (remembered for the visit), then the
 browser's Accept-Language, then Italian.
@@ -94,8 +94,8 @@ def _phone(value: str | None) -> str:
 # ---- messages ---------------------------------------------------------------------------------
 # Flask-Babel finds the catalogue again for every message: about 7 µs each, sixty times the lookup
 # itself, and a page shows a hundred messages or more. These functions do what Flask-Babel's do,
-# with the catalogue kept for the request as long as its language stays the same (``force_locale``
-# changes it, for a leaflet in the person's language). Templates use them too (``init_app``).
+# with the catalogue kept for the request as long as its language stays the same (Flask-Babel's
+# ``force_locale`` and ``refresh`` change it). Templates use them too (``init_app``).
 
 
 def catalogue() -> NullTranslations:

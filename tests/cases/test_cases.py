@@ -202,6 +202,10 @@ def test_each_label_of_the_case_page_names_its_own_control(client, login_as, db,
     assert opened == [("", "Put on hold"), (" open", "Close the case")]
     assert shared_label_targets(response) == {}
 
+    # A post that names no change still says what is wrong.
+    response = client.post(f"/cases/{case.id}/status", data={"version": case.version})
+    assert response.status_code == 422 and "Please correct the fields marked below." in text_of(response)
+
 
 def test_the_blank_forms_are_kept_and_show_what_is_true_now(client, login_as, db, case, make_user, desk, monkeypatch):
     """The case page's blank forms are rendered once and kept (``cases.views.ADD_FIELDS``). What
@@ -243,6 +247,23 @@ def test_the_blank_forms_are_kept_and_show_what_is_true_now(client, login_as, db
     assert (
         f'id="intervention-occurred_on" name="occurred_on" required type="date" value="{tomorrow.isoformat()}"' in html
     )
+
+
+def test_the_staff_query_names_the_roles_as_the_staff_index_does(app, db, case):
+    """``ix_users_staff`` holds active operators and coordinators. The roles are written into the
+    statement, not sent as parameters, so that the plan PostgreSQL keeps for it can use the index."""
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        names = [row.name for row in services.staff_names([case.desk_id])]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert "Sara Conti" in names
+    assert "users.role IN ('operator', 'coordinator')" in statements[-1]
 
 
 def test_reopening_is_refused_while_another_case_is_open(db, case, person, desk, make_user):

@@ -89,3 +89,28 @@ def test_html_params_writes_what_wtforms_writes(app):
     assert wtforms.widgets.core.Input.html_params is html_params
     assert wtforms.widgets.core.Button.html_params is html_params
     assert WTFORMS_HTML_PARAMS is not html_params
+
+
+def test_blank_fields_keep_the_most_recently_used(app):
+    from sportello.cases.forms import GoalForm
+    from sportello.core.forms import BlankFields
+
+    kept = BlankFields("cases/_add_forms.html", size=2)
+    built = []
+
+    def make(name):
+        def form():
+            built.append(name)
+            return GoalForm(formdata=None)
+
+        return form
+
+    with app.test_request_context("/?lang=en"):
+        first = kept.blank("goal", ("a",), make("a"))
+        assert 'id="goal-description"' in first and ">Goal</label>" in first
+        kept.blank("goal", ("b",), make("b"))
+        assert kept.blank("goal", ("a",), make("a")) is first  # used again: now the newest
+        kept.blank("goal", ("c",), make("c"))  # the oldest, "b", gives way
+        kept.blank("goal", ("a",), make("a"))
+        kept.blank("goal", ("b",), make("b"))
+    assert built == ["a", "b", "c", "b"]
