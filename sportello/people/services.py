@@ -18,8 +18,9 @@ from codicefiscale import codicefiscale
 from flask import url_for
 from flask_babel import format_date
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, load_only, selectinload
 
+from sportello.auth.models import Desk
 from sportello.core import audit, files
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
@@ -340,8 +341,6 @@ def record_view(person: Person) -> None:
 
 def registration_desks(user: Any) -> list[Any]:
     """Open desks a user may register people at, by name."""
-    from sportello.auth.models import Desk
-
     return list(db.session.scalars(Desk.visible_to(user).where(Desk.active.is_(True)).order_by(Desk.name)))
 
 
@@ -367,6 +366,24 @@ def renewal_window(reference: date | None = None) -> sa.ColumnElement[bool]:
         expires > day - timedelta(days=RENEWAL_LATE_DAYS),
         not_requested,
     )
+
+
+# What a row of the people list shows (templates/people/index.html), and no more: a record has
+# some forty columns, and the list loads 25 records.
+LIST_OPTIONS = (
+    load_only(
+        Person.given_names,
+        Person.family_name,
+        Person.given_names_original,
+        Person.family_name_original,
+        Person.birth_date,
+        Person.birth_date_precision,
+        Person.permit_expires_on,
+        Person.desk_id,
+    ),
+    joinedload(Person.desk).load_only(Desk.name),
+    selectinload(Person.citizenships),
+)
 
 
 @dataclass
@@ -406,9 +423,7 @@ def search_people(
         query = query.where(renewal_window())
 
     if not q or not matching.tokens(q):
-        ordered = query.order_by(Person.family_name, Person.given_names, Person.id).options(
-            selectinload(Person.citizenships)
-        )
+        ordered = query.order_by(Person.family_name, Person.given_names, Person.id).options(*LIST_OPTIONS)
         return SearchResult(db.paginate(ordered, page=page, per_page=per_page, error_out=False), {})
 
     ids = matching.candidate_ids([q], query, all_tokens=True, prefix=True)
@@ -417,7 +432,7 @@ def search_people(
     scores = {row.id: matching.name_similarity(q, row)[0] for row in rows}
     rows.sort(key=lambda row: (-scores[row.id], row.family_name, row.given_names))
     result = ListPage([row.id for row in rows], page, per_page)
-    page_query = sa.select(Person).where(Person.id.in_(result.items)).options(selectinload(Person.citizenships))
+    page_query = sa.select(Person).where(Person.id.in_(result.items)).options(*LIST_OPTIONS)
     loaded = {p.id: p for p in db.session.scalars(page_query)}
     result.items = [loaded[i] for i in result.items]
     return SearchResult(result, scores)
