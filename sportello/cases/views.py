@@ -50,8 +50,13 @@ admin_bp = Blueprint("case_admin", __name__, url_prefix="/admin/referral-service
 CASE_ROLES = services.CASE_ROLES
 
 
+def _choices(empty, pairs) -> list:
+    """Select options from (id, name) pairs, after an empty choice."""
+    return select_choices([("", empty), *((str(id_), name) for id_, name in pairs)])
+
+
 def _staff_choices(desk_ids, empty) -> list:
-    return select_choices([("", empty), *((str(u.id), u.name) for u in services.staff_names(desk_ids))])
+    return _choices(empty, services.staff_names(desk_ids))
 
 
 # ---- the list ---------------------------------------------------------------------------------
@@ -310,9 +315,9 @@ def _add_fields(case: Case, failed: dict[str, Any]) -> dict[str, Any]:
 def _set_choices(form: Any, staff, referral_services) -> None:
     """The choices a form to add a row reads from the database: the desk's staff, the services."""
     if hasattr(form, "staff_id"):
-        form.staff_id.choices = select_choices([("", _("Nobody in particular")), *((str(i), n) for i, n in staff)])
+        form.staff_id.choices = _choices(_("Nobody in particular"), staff)
     if hasattr(form, "service_id"):
-        form.service_id.choices = select_choices([("", "—"), *((str(i), n) for i, n in referral_services)])
+        form.service_id.choices = _choices("—", referral_services)
 
 
 def _add(case_id: int, form_class: type, form_name: str, anchor: str, create) -> Any:

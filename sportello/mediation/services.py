@@ -17,6 +17,7 @@ from flask_babel import format_date, format_time, get_timezone
 from sqlalchemy.orm import contains_eager, defaultload, joinedload, lazyload, selectinload
 
 from sportello.cases.models import Case
+from sportello.cases.services import home_params
 from sportello.core import audit
 from sportello.core.audit import Action
 from sportello.core.concurrency import check_version
@@ -728,7 +729,7 @@ def to_confirm_home_section(user) -> list[HomeItem]:
     """Sessions logged on the user's cases (or, for coordinators, their desks') waiting for
     confirmation."""
     query = _to_confirm_query(user.role)
-    params = {"user_id": user.id, "desk_ids": sorted(user.desk_ids)}
+    params = home_params(user)
     return [
         HomeItem(
             title=_request_line(session.request),
@@ -743,7 +744,7 @@ def to_confirm_home_section(user) -> list[HomeItem]:
 
 @functools.cache
 def _to_confirm_query(role: Role) -> sa.Select:
-    """Built once per role, with the user as the parameters "user_id" and "desk_ids"."""
+    """Built once per role, with the user as ``home_params``."""
     query = (
         sa.select(MediationSession)
         .join(MediationSession.request)
